@@ -1,0 +1,6 @@
+"""Platform-neutral command handlers: a query and a deck in, a Reply out.
+
+Importing the package registers every command in `handlers.registry.REGISTRY`.
+"""
+
+from handlers import briefing as briefing

@@ -1,0 +1,402 @@
+"""The briefing commands: everything a reader asks of the deck. Each returns a Reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from content.loader import Briefing
+from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, PositionCard, SummaryCard
+from handlers import eventtime, messages, timefmt
+from handlers.context import Context
+from handlers.matching import PEOPLE, Lookup, index
+from handlers.registry import REGISTRY, Query, command
+from handlers.reply import (
+    ACTIONS_MAX,
+    Action,
+    Field,
+    Reply,
+    Section,
+    Source,
+    clip,
+    echo,
+)
+
+PLACES = frozenset({"place"})
+EVENTS = frozenset({"event"})
+POSITIONS = frozenset({"position"})
+_SHORT = 160  # a fact's text as a list shows it
+_LANGUAGES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish"}
+
+
+def source(b: Briefing, *facts: Fact) -> Source:
+    quotes = tuple(dict.fromkeys(f.quote for f in facts))
+    return Source(b.seed.title, f"as of {timefmt.long_date(b.seed.as_of)}", quotes)
+
+
+def surname(person: PersonCard) -> str:
+    return person.name.split()[-1]
+
+
+def command_for(card: AnyCard) -> str:
+    """The command that shows `card` in full."""
+    if isinstance(card, PersonCard):
+        return f"who {surname(card).lower()}"
+    if isinstance(card, PlaceCard):
+        return f"where {card.name.lower()}"
+    if isinstance(card, EventCard):
+        return f"when {card.id}"
+    if isinstance(card, PositionCard):
+        return f"stakes {card.id}"
+    return "summary"
+
+
+def actions(*pairs: tuple[str, str]) -> tuple[Action, ...]:
+    """Follow-ups, keeping only commands that exist (a feature may be switched off)."""
+    kept = [Action(label, cmd) for label, cmd in pairs if cmd.split()[0] in REGISTRY]
+    return tuple(kept[:ACTIONS_MAX])
+
+
+def short(card: AnyCard) -> str:
+    """A button-sized name: a person's full name, else the card's first alias."""
+    if isinstance(card, PersonCard) or not card.aliases:
+        return clip(card.label, 40)
+    return clip(card.aliases[0][:1].upper() + card.aliases[0][1:], 40)
+
+
+def card_actions(cards: tuple[AnyCard, ...]) -> tuple[Action, ...]:
+    return actions(*((short(c), command_for(c)) for c in cards))
+
+
+def resolve(b: Briefing, args: str, kinds: frozenset[str] | None) -> tuple[AnyCard | None, Lookup]:
+    """The card `args` names: by its id (what buttons send), else by any of its names."""
+    direct = b.deck.card(args.strip().lower())
+    if direct is not None and (kinds is None or direct.kind in kinds):
+        return direct, Lookup("found", args, direct)
+    found = index(b.deck).lookup(args, kinds)
+    return (found.card if found.outcome == "found" else None), found
+
+
+def not_found(b: Briefing, found: Lookup, raw: str, listing: tuple[AnyCard, ...]) -> Reply:
+    """'Not in this briefing' (with suggestions), or 'which one?' when several match."""
+    name = echo(raw)
+    if found.outcome == "ambiguous":
+        text = messages.AMBIGUOUS_TEXT.format(name=name)
+        return Reply(messages.AMBIGUOUS_TITLE, (Section(text),), card_actions(found.candidates),
+                     tone="notice")
+    text = messages.NOT_IN_BRIEFING_TEXT.format(name=name)
+    offered = found.candidates or listing
+    lead = "Did you mean:" if found.candidates else "It covers:"
+    bullets = tuple(c.label for c in offered)
+    return Reply(messages.NOT_IN_BRIEFING_TITLE, (Section(text), Section(lead, bullets=bullets)),
+                 card_actions(offered), tone="notice")
+
+
+# --- start and help --------------------------------------------------------------------
+
+
+def examples(b: Briefing) -> tuple[str, ...]:
+    people = b.deck.people
+    first = surname(people[0]) if people else "…"
+    second = surname(people[-1]) if people else "…"
+    return (f"/who {first.lower()}", "/when", f"who is {second}?", "where?")
+
+
+@command("start", "What this bot is and what to ask it")
+def start(b: Briefing, q: Query, ctx: Context) -> Reply:
+    main = b.deck.main
+    intro = (f"I answer questions about one news article: “{b.seed.title}” (as of "
+             f"{timefmt.long_date(b.seed.as_of)}). Every answer shows the passage it comes from.")
+    line = eventtime.countdown_line(b.deck, main, ctx.now(), ctx.zone, b.seed.as_of)
+    return Reply(
+        f"Briefing: {b.deck.title}",
+        (Section(intro), Section(line), Section("Try:", bullets=examples(b))),
+        actions(("Summary", "summary"), ("When", "when"), ("Who's who", "who"), ("Help", "help")),
+        topic=main.id,
+    )
+
+
+@command("help", "Every command, and how to ask in plain words")
+def help_(b: Briefing, q: Query, ctx: Context) -> Reply:
+    sections = [
+        Section(heading=group, bullets=tuple(f"{c.synopsis} — {c.summary}" for c in cmds))
+        for group, cmds in REGISTRY.groups().items()
+    ]
+    asks = ", ".join(f"“{e}”" for e in examples(b)[2:])
+    sections.append(Section(f"Plain questions work too: {asks}. Names forgive typos and other scripts."))
+    return Reply("Commands", tuple(sections), actions(("Summary", "summary"), ("When", "when")),
+                 tone="notice")
+
+
+# --- summary -----------------------------------------------------------------------------
+
+
+@command("summary", "The story in a few lines")
+def summary(b: Briefing, q: Query, ctx: Context) -> Reply:
+    card: SummaryCard = b.deck.summary
+    line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), ctx.zone, b.seed.as_of)
+    return Reply(
+        card.headline.text,
+        (Section(bullets=tuple(f.text for f in card.bullets)), Section(line)),
+        actions(("Who's who", "who"), ("When", "when"), ("Timeline", "timeline"),
+                ("What's at stake", "stakes"), ("Sources", "source summary")),
+        source(b, card.headline),
+        topic=card.id,
+    )
+
+
+# --- who ---------------------------------------------------------------------------------
+
+
+def person_reply(b: Briefing, person: PersonCard) -> Reply:
+    fields = [Field("Role", person.role.text)]
+    if person.affiliation is not None:
+        fields.append(Field("Affiliation", person.affiliation.text))
+    did = Section(heading="In this story", bullets=tuple(f.text for f in person.did))
+    others = tuple(p for p in b.deck.people if p.id != person.id)[:2]
+    return Reply(
+        person.name,
+        (Section(fields=tuple(fields)), did),
+        actions(("Source", f"source {person.id}"), *((surname(p), command_for(p)) for p in others),
+                ("Who's who", "who"), ("Timeline", "timeline")),
+        source(b, person.role),
+        topic=person.id,
+    )
+
+
+def people_reply(b: Briefing) -> Reply:
+    bullets = tuple(f"{p.name} — {p.role.text}" for p in b.deck.people)
+    return Reply("People in this briefing", (Section(bullets=bullets),), card_actions(b.deck.people),
+                 source(b, *(p.role for p in b.deck.people)))
+
+
+@command("who", "Who's who: one person, or everyone in the briefing", usage="[name]", example="who lavrov")
+def who(b: Briefing, q: Query, ctx: Context) -> Reply:
+    if not q.args.strip():
+        return people_reply(b)
+    card, found = resolve(b, q.args, PEOPLE)
+    if isinstance(card, PersonCard):
+        return person_reply(b, card)
+    return not_found(b, found, q.args, b.deck.people)
+
+
+# --- when, countdown, timeline -------------------------------------------------------------
+
+
+def pick_event(b: Briefing, args: str) -> EventCard:
+    """The event the reader names, else the main one ("when are the talks?" and "/when" alike)."""
+    card = resolve(b, args, EVENTS)[0] if args.strip() else None
+    return card if isinstance(card, EventCard) else b.deck.main
+
+
+def event_reply(b: Briefing, event: EventCard, ctx: Context) -> Reply:
+    now = ctx.now()
+    s = eventtime.standing(b.deck, event, now, ctx.zone)
+    place = b.deck.place(event.place)
+    where = f", in {place.name}" if place else ""
+    past_unreported = s.state == "passed" and not eventtime.reported(event, b.seed.as_of)
+    lead = {
+        "upcoming": f"{s.relative.capitalize()}: {s.date}{where}.",
+        "today": f"Today: {s.date}{where}.",
+        "passed": (f"Scheduled for {s.date}{where}, which was {s.relative}." if past_unreported
+                   else f"{s.date}{where}: {s.relative}."),
+        "undated": f"{s.date}{where}.",
+    }[s.state]
+    fields = [Field("Date", s.date)]
+    if event.precision == "day":
+        fields.append(Field("Time", "Not announced"))
+    start = event.starts_at()
+    if event.zone is not None and start is not None and event.precision == "day":
+        fields.append(Field("Timezone", timefmt.zone_label(event.zone, start)))
+    if place is not None:
+        fields.append(Field("Place", place.name))
+    window = eventtime.reader_window(event, ctx.zone)
+    if window:
+        fields.append(Field("In your timezone", window))
+    sections = [Section(lead, fields=tuple(fields)),
+                Section(heading="What", bullets=tuple(f.text for f in event.what))]
+    if past_unreported:
+        sections.append(Section(
+            f"This briefing is as of {timefmt.long_date(b.seed.as_of)}: it does not report whether "
+            "this took place as planned or how it went."))
+    return Reply(
+        event.title,
+        tuple(sections),
+        actions(("Countdown", "countdown"), ("Where", "where"), ("Timeline", "timeline"),
+                ("Source", f"source {event.id}")),
+        source(b, event.when),
+        topic=event.id,
+    )
+
+
+@command("when", "When it happens, and how far away that is", usage="[event]")
+def when(b: Briefing, q: Query, ctx: Context) -> Reply:
+    return event_reply(b, pick_event(b, q.args), ctx)
+
+
+@command("countdown", "How long until the main event", usage="[event]")
+def countdown(b: Briefing, q: Query, ctx: Context) -> Reply:
+    event = pick_event(b, q.args)
+    now = ctx.now()
+    line = eventtime.countdown_line(b.deck, event, now, ctx.zone, b.seed.as_of)
+    upcoming = eventtime.standing(b.deck, event, now, ctx.zone).state in ("upcoming", "today")
+    follow = [("When", "when"), ("Timeline", "timeline")]
+    if upcoming:
+        follow.insert(0, ("Remind this chat", "subscribe"))
+    return Reply(f"Countdown: {event.title}", (Section(line),), actions(*follow), source(b, event.when),
+                 topic=event.id)
+
+
+def ordered_events(b: Briefing) -> list[EventCard]:
+    """Dated events by date; 'before X' just ahead of X and 'after X' just behind it."""
+    dated = sorted((e for e in b.deck.events if e.date is not None),
+                   key=lambda e: (e.date, e.time or dt.time(0)))
+    order = list(dated)
+    pending = [e for e in b.deck.events if e.date is None]
+    while pending:
+        placed = False
+        for e in list(pending):
+            if e.relative_to in {x.id for x in order}:
+                at = next(i for i, x in enumerate(order) if x.id == e.relative_to)
+                order.insert(at if e.precision == "before" else at + 1, e)
+                pending.remove(e)
+                placed = True
+        if not placed:  # ordered against nothing dated: keep them, at the end
+            order.extend(pending)
+            break
+    return order
+
+
+@command("timeline", "What happened and what is planned, in order")
+def timeline(b: Briefing, q: Query, ctx: Context) -> Reply:
+    now = ctx.now()
+    today = timefmt.long_moment(now, ctx.zone or b.deck.main.zone or eventtime.UTC)
+    bullets: list[str] = []
+    for event in ordered_events(b):
+        s = eventtime.standing(b.deck, event, now, ctx.zone)
+        if s.state in ("upcoming", "today") and not any(x.startswith("▶") for x in bullets):
+            bullets.append(f"▶ Now: {today}")
+        rel = f" ({s.relative})" if s.relative else ""
+        bullets.append(f"{s.date}{rel} — {event.title}")
+    if not any(x.startswith("▶") for x in bullets):
+        bullets.append(f"▶ Now: {today}")
+    return Reply(
+        "Timeline",
+        (Section(bullets=tuple(bullets)),),
+        actions(*((short(e), command_for(e)) for e in b.deck.events), ("Countdown", "countdown")),
+        source(b, *(e.when for e in b.deck.events)),
+    )
+
+
+# --- where -------------------------------------------------------------------------------
+
+
+def place_reply(b: Briefing, place: PlaceCard, ctx: Context) -> Reply:
+    now = ctx.now()
+    fields = [Field("Timezone", timefmt.zone_label(place.zone, now)),
+              Field("Local time now", timefmt.long_moment(now, place.zone).rsplit(" (", 1)[0])]
+    events = [e for e in b.deck.events if e.place == place.id]
+    fields.extend(Field("Event", f"{e.title} — {eventtime.date_text(b.deck, e, ctx.zone)}") for e in events)
+    others = tuple(p for p in b.deck.places if p.id != place.id)
+    sections = [Section(place.role.text, fields=tuple(fields))]
+    if others:
+        sections.append(Section(heading="Other places in this briefing",
+                                bullets=tuple(f"{p.name} — {clip(p.role.text, _SHORT)}" for p in others)))
+    return Reply(
+        place.name,
+        tuple(sections),
+        actions(*((p.name, command_for(p)) for p in others), ("When", "when"),
+                ("Source", f"source {place.id}")),
+        source(b, place.role),
+        topic=place.id,
+    )
+
+
+@command("where", "Where it happens, and the other places in the story", usage="[place]")
+def where(b: Briefing, q: Query, ctx: Context) -> Reply:
+    card: AnyCard | None = b.deck.main
+    found = Lookup("none", q.args)
+    if q.args.strip():
+        card, found = resolve(b, q.args, PLACES | EVENTS)
+    if isinstance(card, EventCard):
+        card = b.deck.place(card.place)
+        if card is None:
+            return Reply(messages.NOT_IN_BRIEFING_TITLE,
+                         (Section("The article does not say where that took place."),), tone="notice")
+    if isinstance(card, PlaceCard):
+        return place_reply(b, card, ctx)
+    return not_found(b, found, q.args, b.deck.places)
+
+
+# --- stakes ------------------------------------------------------------------------------
+
+
+def position_reply(b: Briefing, position: PositionCard) -> Reply:
+    names = [p.name for p in b.deck.people if p.id in position.people]
+    fields = [Field("Held by", position.holder)]
+    if names:
+        fields.append(Field("People", ", ".join(names)))
+    sections = [Section(position.statement.text, fields=tuple(fields))]
+    if position.details:
+        sections.append(Section(bullets=tuple(f.text for f in position.details)))
+    people = [p for p in b.deck.people if p.id in position.people]
+    return Reply(
+        position.title,
+        tuple(sections),
+        actions(("Source", f"source {position.id}"), *((surname(p), command_for(p)) for p in people),
+                ("What's at stake", "stakes")),
+        source(b, position.statement, *position.details),
+        topic=position.id,
+    )
+
+
+@command("stakes", "The positions of each side, and what success or failure would mean", usage="[topic]")
+def stakes(b: Briefing, q: Query, ctx: Context) -> Reply:
+    if q.args.strip():
+        card, found = resolve(b, q.args, POSITIONS)
+        if isinstance(card, PositionCard):
+            return position_reply(b, card)
+        return not_found(b, found, q.args, b.deck.positions)
+    sections = tuple(Section(clip(p.statement.text, _SHORT), heading=f"{p.title} ({p.holder})")
+                     for p in b.deck.positions)
+    return Reply("What's at stake", sections, card_actions(b.deck.positions),
+                 source(b, *(p.statement for p in b.deck.positions)))
+
+
+# --- source ------------------------------------------------------------------------------
+
+
+def card_source(b: Briefing, card: AnyCard) -> Reply:
+    facts = card.facts()
+    sections = tuple(Section(f"“{fact.quote}”", heading=clip(fact.text, _SHORT)) for _, fact in facts)
+    return Reply(
+        f"Source: {card.label}",
+        sections,
+        actions(("Back to the card", command_for(card)), ("The article", "source")),
+        Source(b.seed.title, f"as of {timefmt.long_date(b.seed.as_of)}"),
+        topic=card.id,
+    )
+
+
+def article_reply(b: Briefing) -> Reply:
+    fields = (Field("Article", b.seed.title), Field("As of", timefmt.long_date(b.seed.as_of)),
+              Field("Language", _LANGUAGES.get(b.seed.language, b.seed.language)),
+              Field("Publisher", b.seed.publisher))
+    text = ("Every answer is drawn from this article, and each fact keeps the sentence it comes "
+            "from. Name a topic to see those sentences.")
+    return Reply(
+        "Source",
+        (Section(b.seed.reports, fields=fields), Section(text)),
+        actions(("Summary", "source summary"), ("The talks", f"source {b.deck.main.id}"),
+                *((surname(p), f"source {p.id}") for p in b.deck.people[:3])),
+    )
+
+
+@command("source", "The article's own words behind an answer", usage="[topic]", example="source lavrov")
+def source_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
+    if not q.args.strip():
+        last = b.deck.card(ctx.last_topic) if ctx.last_topic else None
+        return card_source(b, last) if last is not None else article_reply(b)
+    card, found = resolve(b, q.args, None)
+    if card is not None:
+        return card_source(b, card)
+    return not_found(b, found, q.args, (b.deck.summary, *b.deck.people, b.deck.main))

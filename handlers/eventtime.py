@@ -1,0 +1,114 @@
+"""Where an event stands in time relative to now, worded from what the deck says and no more.
+
+A day-precision event is a local calendar day with no time ("time not announced"); a
+minute-precision one is a moment; a before/after event has only an order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from content.model import Deck, EventCard
+from handlers import timefmt
+
+UTC = ZoneInfo("UTC")
+State = Literal["upcoming", "today", "passed", "undated"]
+NO_TIME = "time of day not announced"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    state: State
+    date: str  # "Monday 2 June 2025", "Before Thursday 29 May 2025", "Date not given"
+    relative: str  # "in 2 days", "today", "18 months ago", "" when undated
+    days: int | None = None  # calendar days from today to the event's day (day precision)
+    left: dt.timedelta | None = None  # time to the start (minute precision)
+
+
+def zone_of(event: EventCard, reader: ZoneInfo | None) -> ZoneInfo:
+    """The zone the event's day is counted in: its own, else the reader's, else UTC."""
+    return event.zone or reader or UTC
+
+
+def anchor(deck: Deck, event: EventCard) -> EventCard | None:
+    """The nearest dated event that `event` is ordered against (itself when dated)."""
+    seen: set[str] = set()
+    step: EventCard | None = event
+    while step is not None and step.date is None and step.relative_to and step.id not in seen:
+        seen.add(step.id)
+        step = deck.event(step.relative_to)
+    return step if step is not None and step.date is not None else None
+
+
+def date_text(deck: Deck, event: EventCard, reader: ZoneInfo | None = None) -> str:
+    if event.date is not None:
+        text = timefmt.long_date(event.date)
+        if event.precision == "minute" and (start := event.starts_at()) is not None:
+            text = timefmt.long_moment(start, zone_of(event, reader))
+        return text
+    dated = anchor(deck, event)
+    if dated is None or dated.date is None:
+        return "Date not given"
+    word = "Before" if event.precision == "before" else "After"
+    return f"{word} {timefmt.long_date(dated.date)}"
+
+
+def standing(deck: Deck, event: EventCard, now: dt.datetime, reader: ZoneInfo | None) -> Standing:
+    shown = date_text(deck, event, reader)
+    if event.date is None:
+        return Standing("undated", shown, "")
+    if event.precision == "minute":
+        start = event.starts_at()
+        if start is None:  # the model guarantees a date, a time and a zone for "minute"
+            raise ValueError(f"event {event.id}: minute precision without a start")
+        left = start - now
+        state: State = "upcoming" if left > dt.timedelta(0) else "passed"
+        return Standing(state, shown, timefmt.relative_moment(now, start), None, left)
+    today = now.astimezone(zone_of(event, reader)).date()
+    days = (event.date - today).days
+    state = "upcoming" if days > 0 else "today" if days == 0 else "passed"
+    return Standing(state, shown, timefmt.relative_day(today, event.date), days)
+
+
+def reader_window(event: EventCard, reader: ZoneInfo | None) -> str | None:
+    """For a day in another zone: when that day runs in the reader's zone, else None."""
+    own = event.zone
+    if reader is None or own is None or event.precision != "day" or event.date is None:
+        return None
+    start = dt.datetime.combine(event.date, dt.time(0), tzinfo=own)
+    end = start + dt.timedelta(days=1)
+    if start.astimezone(reader).utcoffset() == start.utcoffset():
+        return None
+    return (f"from {timefmt.long_moment(start, reader).rsplit(' (', 1)[0]} to "
+            f"{timefmt.long_moment(end, reader)}")
+
+
+def reported(event: EventCard, as_of: dt.date) -> bool:
+    """Whether the article, written on `as_of`, reports the event as having happened."""
+    if event.date is None:
+        return False
+    # An article dated the same day reports that day's events; a timed one it may precede.
+    return event.date < as_of or (event.date == as_of and event.precision == "day")
+
+
+def countdown_line(
+    deck: Deck, event: EventCard, now: dt.datetime, reader: ZoneInfo | None, as_of: dt.date
+) -> str:
+    """One line on how far away the event is: the text of /countdown and of every reminder."""
+    s = standing(deck, event, now, reader)
+    tail = f" ({NO_TIME})" if event.precision == "day" else ""
+    if s.state == "undated":
+        return f"{event.title}: {s.date[0].lower()}{s.date[1:]}; the article gives no date."
+    if s.state == "today":
+        return f"Today: {event.title}, {s.date}{tail}."
+    if s.state == "upcoming":
+        if s.days == 1:
+            return f"Tomorrow: {event.title}, {s.date}{tail}."
+        left = timefmt.distance(s.days) if s.days is not None else timefmt.span(s.left or dt.timedelta(0))
+        return f"{left} to go: {event.title}, {s.date}{tail}."
+    if reported(event, as_of):
+        return f"{event.title}: {s.date}, {s.relative}."
+    return f"The countdown is over: {event.title} was scheduled for {s.date}, {s.relative}."

@@ -1,0 +1,116 @@
+"""From what a reader typed to a Reply: commands, `/cmd@BotName`, Slack's text, plain questions."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from rapidfuzz import fuzz, process
+
+from content.loader import Briefing
+from content.text import fold
+from handlers import briefing, messages
+from handlers.context import Context
+from handlers.matching import index
+from handlers.registry import REGISTRY, Query
+from handlers.reply import Action, Reply, Section, clip, echo
+
+# Plain questions, tried in order on the folded text. Each maps to a command; the words after
+# the match (group "rest") become its arguments.
+_QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rx), cmd)
+    for rx, cmd in (
+        (r"^(whos|who are|who was|who were)\b(?P<rest>.*)", "who"),
+        (r"^(hi|hello|hey|start|hallo|good (morning|afternoon|evening))\b", "start"),
+        (r"^(help|commands|menu|what can you do|how does this work)\b", "help"),
+        (r"^(how long|how many (days|hours)|countdown|days (left|to go|until))\b(?P<rest>.*)", "countdown"),
+        (r"^(what (day|date|time)|which (day|date)|at what time|timing)\b(?P<rest>.*)", "when"),
+        (r"^(what place|which (city|place|country)|venue|location)\b(?P<rest>.*)", "where"),
+        (r"^(what happened|whats (happening|going on|new)|what is (this|it|going on)|summar(y|ise|ize)"
+         r"|overview|news|tldr|brief me)\b", "summary"),
+        (r"^(sources?|quotes?|evidence|says who|citation|where does it say)\b(?P<rest>.*)", "source"),
+        (r"^(whats at stake|stakes?|positions?|what if)\b(?P<rest>.*)", "stakes"),
+        (r"^(order of events|sequence|chronology|history)\b", "timeline"),
+        (r"^(tell me about|what about|what is|whats|what are|who or what is|about|info on)\b(?P<rest>.*)",
+         "topic"),
+    )
+)
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    head, _, rest = text.partition(" ")
+    return head, rest.strip()
+
+
+def _slash(text: str, bot_username: str | None) -> Query | None:
+    head, rest = _first_word(text[1:])
+    name, at, target = head.partition("@")
+    if at and bot_username is not None and target.lower() != bot_username.lower():
+        return None  # "/who@OtherBot" in a group: not for us
+    return Query(name.lower(), rest, text)
+
+
+def _topic(b: Briefing, args: str, text: str) -> Query:
+    """Whatever card the words name, shown by the command that shows that kind of card."""
+    card, _ = briefing.resolve(b, args, None)
+    if card is None:
+        return Query("who", args, text)  # answers "not in this briefing" with suggestions
+    head, rest = _first_word(briefing.command_for(card))
+    return Query(head, rest, text)
+
+
+def parse(b: Briefing, text: str, bot_username: str | None = None) -> Query | None:
+    """The query in `text`, or None when it is addressed to another bot."""
+    text = text.strip()
+    if text.startswith("/"):
+        return _slash(text, bot_username)
+    head, rest = _first_word(text)
+    if (key := fold(head)) in REGISTRY:
+        return Query(key, rest, text)  # Slack's "/briefing who lavrov" arrives as "who lavrov"
+    folded = fold(text)
+    for pattern, cmd in _QUESTIONS:
+        match = pattern.match(folded)
+        if match:
+            args = (match.groupdict().get("rest") or "").strip()
+            return _topic(b, args, text) if cmd == "topic" else Query(cmd, args, text)
+    if index(b.deck).lookup(text).outcome == "found":
+        return _topic(b, text, text)  # a bare name: "Lavrov", "Istanbul"
+    return Query("", "", text)
+
+
+def _closest(name: str) -> str | None:
+    best = process.extractOne(name, [c.name for c in REGISTRY], scorer=fuzz.ratio, score_cutoff=60)
+    return best[0] if best else None
+
+
+def not_understood(b: Briefing) -> Reply:
+    tries = ", ".join(briefing.examples(b))
+    text = messages.NOT_UNDERSTOOD_TEXT.format(examples=tries)
+    return Reply(messages.NOT_UNDERSTOOD_TITLE, (Section(text),),
+                 briefing.actions(("Summary", "summary"), ("Help", "help")), tone="notice")
+
+
+def unknown_command(name: str) -> Reply:
+    close = _closest(name)
+    hint = f"Did you mean /{close}? " if close else ""
+    text = messages.UNKNOWN_COMMAND_TEXT.format(command=clip(f"/{echo(name)}", 40), hint=hint)
+    follow = (Action(f"/{close}", close),) if close else ()
+    return Reply(messages.UNKNOWN_COMMAND_TITLE, (Section(text),), (*follow, Action("Help", "help")),
+                 tone="notice")
+
+
+async def dispatch(b: Briefing, query: Query, ctx: Context) -> Reply:
+    """Run the handler `query` names. Handlers' errors propagate to the caller."""
+    if not query.command:
+        return not_understood(b)
+    cmd = REGISTRY.get(query.command)
+    if cmd is None:
+        return unknown_command(query.command)
+    result = cmd.handler(b, query, ctx)
+    return await result if inspect.isawaitable(result) else result
+
+
+async def answer(b: Briefing, text: str, ctx: Context, bot_username: str | None = None) -> Reply | None:
+    """The reply to `text`; None when the text is for another bot."""
+    query = parse(b, text, bot_username)
+    return None if query is None else await dispatch(b, query, ctx)
