@@ -1,0 +1,1 @@
+"""The running process: adapters (console, Telegram, Slack), scheduling, storage, the CLI."""

@@ -1,0 +1,160 @@
+"""`briefing-bot`: the console, one-off questions, and the deck check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import os
+import sys
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.service import BriefingService
+from content.errors import DeckError, Problem
+from content.loader import DECKS_DIR, Briefing, load_all
+from handlers.clock import SystemClock, parse_moment
+
+Runner = Callable[[argparse.Namespace], int]
+
+
+def version() -> str:
+    try:
+        return metadata.version("briefing-bot")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        return parse_moment(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _zone(text: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"unknown timezone {text!r}: use an IANA name such as Europe/Istanbul") from exc
+
+
+def add_clock_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", type=_moment, metavar="ISO",
+                        help="start the clock at this moment, e.g. 2025-05-31T12:00+03:00 "
+                             "(default: $BRIEFING_NOW, else the real time); it then runs on")
+    parser.add_argument("--tz", type=_zone, metavar="ZONE",
+                        help="show dates in this IANA zone (default: $BRIEFING_TZ, else each event's own)")
+
+
+def clock_from(args: argparse.Namespace) -> SystemClock:
+    return SystemClock(args.now)
+
+
+def load_briefing(decks: Path | None = None) -> Briefing:
+    """The deck the bot serves: the one named by $BRIEFING_DECK, else the first one."""
+    briefings = load_all(decks)
+    wanted = os.environ.get("BRIEFING_DECK")
+    for b in briefings:
+        if wanted in (None, "", b.deck.id):
+            return b
+    known = ", ".join(b.deck.id for b in briefings)
+    raise DeckError([Problem(str(wanted), f"BRIEFING_DECK names no deck; the decks are: {known}")])
+
+
+def _service(args: argparse.Namespace) -> BriefingService:
+    return BriefingService(load_briefing(), clock_from(args), zone=args.tz)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.console import render
+    from handlers.context import CONSOLE_CHAT
+
+    reply = asyncio.run(_service(args).answer(args.text, CONSOLE_CHAT))
+    if reply is not None:
+        sys.stdout.write(render(reply))
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import Console
+
+    data = Path(os.environ.get("BRIEFING_DATA_DIR", "data"))
+    console = Console(_service(args), history=data / "console_history")
+    try:
+        asyncio.run(console.run())
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        briefings = load_all(args.decks, args.seeds)
+    except DeckError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem}\n")
+        sys.stderr.write(f"{len(exc.problems)} problem(s); the deck cannot be served.\n")
+        return 1
+    for b in briefings:
+        quotes = sum(len(card.facts()) for card in b.deck.cards())
+        sys.stdout.write(f"ok: deck {b.deck.id}: {len(b.deck.cards())} cards, {quotes} quotes, "
+                         f"all found verbatim in seed {b.seed.id}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing-bot",
+        description="A news-briefing bot for Telegram and Slack, with a local console.",
+        epilog="With no command: the console, unless a platform token is configured.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    console = sub.add_parser("console", help="chat with the bot in this terminal (no token needed)")
+    add_clock_options(console)
+    console.set_defaults(run=cmd_console)
+
+    ask = sub.add_parser("ask", help="ask one question and print the answer")
+    ask.add_argument("text", help='e.g. "/who lavrov" or "when are the talks?"')
+    add_clock_options(ask)
+    ask.set_defaults(run=cmd_ask)
+
+    check = sub.add_parser("check", help="check every deck against its seed article")
+    check.add_argument("--decks", type=Path, default=None, metavar="DIR",
+                       help=f"folder of deck YAML files (default: {DECKS_DIR.name}/ of the package)")
+    check.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                       help="folder of seed articles (default: the packaged seeds)")
+    check.set_defaults(run=cmd_check)
+    return parser
+
+
+def _env_defaults(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """--now and --tz fall back to $BRIEFING_NOW and $BRIEFING_TZ, checked the same way."""
+    for attr, env, convert in (("now", "BRIEFING_NOW", _moment), ("tz", "BRIEFING_TZ", _zone)):
+        if hasattr(args, attr) and getattr(args, attr) is None and os.environ.get(env):
+            try:
+                setattr(args, attr, convert(os.environ[env]))
+            except argparse.ArgumentTypeError as exc:
+                parser.error(f"{env}: {exc}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["console", *(argv or sys.argv[1:])])
+    _env_defaults(args, parser)
+    try:
+        code: int = args.run(args)
+    except DeckError as exc:
+        sys.stderr.write(f"error: the deck cannot be served:\n{exc}\n")
+        return 1
+    return code
+

@@ -1,0 +1,97 @@
+"""The one entry point every adapter calls with a reader's text: routing, settings, errors, logs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from content.loader import Briefing
+from handlers import messages
+from handlers.clock import Clock
+from handlers.context import ChatRef, ChatService, Context, Permission
+from handlers.reply import Reply, Section
+from handlers.router import dispatch, parse
+
+log = logging.getLogger("briefing.commands")
+
+# Observer of every answered command: (chat, command, outcome, seconds).
+AnswerObserver = Callable[[ChatRef, str, str, float], None]
+_REMEMBERED_CHATS = 10_000
+
+
+def apology() -> Reply:
+    return Reply(messages.APOLOGY_TITLE, (Section(messages.APOLOGY_TEXT),), tone="error")
+
+
+class BriefingService:
+    """Answers readers' texts from one briefing, for any platform."""
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        clock: Clock,
+        *,
+        zone: ZoneInfo | None = None,
+        chats: ChatService | None = None,
+        observers: tuple[AnswerObserver, ...] = (),
+    ) -> None:
+        self.briefing = briefing
+        self.clock = clock
+        self.zone = zone
+        self.chats = chats
+        self.observers = list(observers)
+        self._last_topic: OrderedDict[str, str] = OrderedDict()
+
+    async def zone_for(self, chat: ChatRef) -> ZoneInfo | None:
+        """The chat's own display zone if it chose one, else the process default."""
+        if self.chats is not None:
+            chosen = (await self.chats.settings(chat)).timezone
+            if chosen:
+                return ZoneInfo(chosen)
+        return self.zone
+
+    def context(self, chat: ChatRef, zone: ZoneInfo | None, may_manage: Permission | None) -> Context:
+        return Context(self.clock, zone, chat, self._last_topic.get(chat.key), self.chats, may_manage)
+
+    async def answer(
+        self,
+        text: str,
+        chat: ChatRef,
+        *,
+        bot_username: str | None = None,
+        may_manage: Permission | None = None,
+    ) -> Reply | None:
+        """The reply to `text` from `chat`; None when it was addressed to another bot.
+
+        A handler that raises gets the reader a short apology; the traceback goes to the log.
+        """
+        started = time.perf_counter()
+        query = parse(self.briefing, text, bot_username)
+        command = (query.command or "?") if query else "-"
+        reply: Reply | None = None
+        outcome: str
+        try:
+            if query is not None:
+                ctx = self.context(chat, await self.zone_for(chat), may_manage)
+                reply = await dispatch(self.briefing, query, ctx)
+            outcome = "ignored" if reply is None else reply.tone
+        except Exception:
+            log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.key, command)
+            reply, outcome = apology(), "failed"
+        if reply is not None and reply.topic:
+            self._remember(chat.key, reply.topic)
+        elapsed = time.perf_counter() - started
+        log.info("command platform=%s chat=%s command=%s outcome=%s ms=%.1f",
+                 chat.platform, chat.key, command, outcome, elapsed * 1000)
+        for observe in self.observers:
+            observe(chat, command, outcome, elapsed)
+        return reply
+
+    def _remember(self, key: str, topic: str) -> None:
+        self._last_topic[key] = topic
+        self._last_topic.move_to_end(key)
+        while len(self._last_topic) > _REMEMBERED_CHATS:
+            self._last_topic.popitem(last=False)
