@@ -37,10 +37,26 @@ class ChatSettings:
     timezone: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SubscriptionSummary:
+    """One chat's subscription as a reader should see it (e.g. on Slack's App Home)."""
+
+    chat: ChatRef
+    description: str  # "Countdown reminders D-7, D-3, D-1, D-0 at 09:00 (Europe/Istanbul)"
+    active: bool
+
+
 class ChatService(Protocol):
-    """The stateful side of chats (settings, subscriptions), provided by the running bot."""
+    """The stateful side of chats (settings, subscriptions), provided by the running bot.
+
+    The subscription commands (handlers/subscriptions.py) extend what they need here.
+    """
 
     async def settings(self, chat: ChatRef) -> ChatSettings: ...
+
+    async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
+        """Every subscription of a platform (active and stopped), for overviews."""
+        ...
 
 
 Permission = Callable[[], Awaitable[bool]]
