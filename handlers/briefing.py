@@ -158,7 +158,7 @@ def person_reply(b: Briefing, person: PersonCard) -> Reply:
         (Section(fields=tuple(fields)), did),
         actions(("Source", f"source {person.id}"), *((surname(p), command_for(p)) for p in others),
                 ("Who's who", "who"), ("Timeline", "timeline")),
-        source(b, person.role),
+        source(b, person.role, *person.did[:1]),
         topic=person.id,
     )
 

@@ -21,6 +21,7 @@ CLOSE = 8  # cards within this of the best are "equally good"
 SUGGEST = 65  # below this a name is not even worth suggesting
 SUBSET = 90  # every word of the query is a word of the name ("hakan" in "hakan fidan")
 CONTAINS = 85  # every word of the name is in the query ("lavrov in this story")
+QUERY_MAX = 120  # no name is longer; matching more of a reader's text only costs time
 
 # Words a reader puts around a name: "who is the", "tell me about", "mr". Only leading ones
 # are dropped, so the words inside a title ("head of the delegation") still count.
@@ -77,7 +78,7 @@ class Index:
         ]
 
     def lookup(self, text: str, kinds: frozenset[str] | None = None) -> Lookup:
-        query = clean(text)
+        query = clean(text[: QUERY_MAX * 2])[:QUERY_MAX]
         if len(query) < 2:
             return Lookup("none", query)
         words = frozenset(query.split())

@@ -36,7 +36,8 @@ def clip_bytes(text: str, limit: int) -> str:
 
 def echo(text: str) -> str:
     """A reader's text as a reply may quote it: one line, printable, short."""
-    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    head = text[: ECHO_MAX * 4]  # enough to fill the echo even after collapsing whitespace
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in head).split())
     return clip(flat, ECHO_MAX)
 
 

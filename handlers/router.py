@@ -37,6 +37,9 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_QUESTION_MAX = 400  # a question's opening words are all the patterns look at
+
+
 def _first_word(text: str) -> tuple[str, str]:
     head, _, rest = text.partition(" ")
     return head, rest.strip()
@@ -67,7 +70,7 @@ def parse(b: Briefing, text: str, bot_username: str | None = None) -> Query | No
     head, rest = _first_word(text)
     if (key := fold(head)) in REGISTRY:
         return Query(key, rest, text)  # Slack's "/briefing who lavrov" arrives as "who lavrov"
-    folded = fold(text)
+    folded = fold(text[:_QUESTION_MAX])
     for pattern, cmd in _QUESTIONS:
         match = pattern.match(folded)
         if match:

@@ -43,7 +43,11 @@ async def test_who_lavrov(ask: Ask) -> None:
     assert "Role: Foreign Minister of Russia" in text
     assert "Said Moscow has prepared a memorandum" in text
     assert reply.source is not None
-    assert reply.source.quotes == ("Russian Foreign Minister Sergey Lavrov",)
+    assert reply.source.quotes == (
+        "Russian Foreign Minister Sergey Lavrov",
+        "On May 29, 2025, Russian Foreign Minister Sergey Lavrov announced a proposal for a second round of "
+        "negotiations aimed at ending the ongoing invasion of Ukraine",
+    )
     assert reply.topic == "lavrov"
     assert reply.actions[0].command == "source lavrov"
 
