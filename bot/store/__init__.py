@@ -1,0 +1,14 @@
+"""Persistence: chat settings, subscriptions and the delivery ledger (SQLAlchemy 2 async + Alembic).
+
+`open_store(url)` opens SQLite (`sqlite:///FILE`, the default under the data directory) or
+PostgreSQL (`postgresql://…` or `postgres://…`, for replicas sharing one database) and runs the
+migrations, so an upgraded image keeps every row.
+"""
+
+from bot.store.engine import StoreURLError, async_url, default_url
+from bot.store.ledger import Ledger
+from bot.store.records import Claim, Entry, Subscription, Wanted
+from bot.store.store import Store, open_store
+
+__all__ = ["Claim", "Entry", "Ledger", "Store", "StoreURLError", "Subscription", "Wanted", "async_url",
+           "default_url", "open_store"]

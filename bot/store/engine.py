@@ -1,0 +1,103 @@
+"""Database URLs, the async engine, and running the migrations when the store opens.
+
+SQLite (aiosqlite) is the embedded default: one file under the data directory, WAL mode so
+readers never wait for the writer, and every transaction begun IMMEDIATE so two writers queue
+on the busy timeout instead of failing half-way. PostgreSQL (asyncpg) is for several replicas
+sharing one database; the same code runs on both.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+log = logging.getLogger("briefing.store")
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DB_FILE = "briefing.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+# Replicas starting together take turns at migrating: any fixed key of our own.
+MIGRATION_LOCK = 0x6272_6566
+
+
+class StoreURLError(ValueError):
+    """A database URL the store cannot use; the message names the URL without its password."""
+
+
+def default_url(data_dir: Path) -> str:
+    """The embedded database: a SQLite file in `data_dir`."""
+    return f"sqlite+aiosqlite:///{(data_dir / DB_FILE).resolve()}"
+
+
+def async_url(url: str) -> str:
+    """`url` with the async driver: accepts postgres://, postgresql://, sqlite:// as users write them."""
+    raw = url.strip()
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    try:
+        parsed = make_url(raw)
+    except ArgumentError as exc:
+        raise StoreURLError(f"not a database URL: {_hide_password(raw)}") from exc
+    backend = parsed.get_backend_name()
+    drivers = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
+    if backend not in drivers:
+        raise StoreURLError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql://…")
+    return parsed.set(drivername=f"{backend}+{drivers[backend]}").render_as_string(hide_password=False)
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Take transactions over from the driver so that BEGIN IMMEDIATE below is what runs.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                   f"busy_timeout={BUSY_TIMEOUT_MS}"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str) -> AsyncEngine:
+    full = async_url(url)
+    parsed = make_url(full)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(full, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        return engine
+    return create_async_engine(full, pool_pre_ping=True)
+
+
+def _upgrade(connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest revision, keeping every row (Alembic, in one transaction)."""
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        await conn.run_sync(_upgrade)
+    log.info("database schema up to date url=%s", engine.url.render_as_string(hide_password=True))

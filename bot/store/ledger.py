@@ -1,0 +1,151 @@
+"""The delivery ledger: claim a post in the database before sending it, mark it after.
+
+A claim is an INSERT guarded by the unique (subscription, post) constraint, or a conditional
+UPDATE of a row handed back as pending; the database lets exactly one process win either. A
+process that dies between claiming and marking leaves a `claimed` row: `recover` hands those
+back (its own at once after a restart, another replica's after a lease), so the post is sent
+again: at most the posts that were in flight at the moment of the crash can arrive twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.models import DeliveryRow, SubscriptionRow
+from bot.store.records import Claim, Entry, Status
+
+_REASON_MAX = 1000
+
+
+def _changed(result: Any) -> int:
+    cursor: CursorResult[Any] = result
+    return int(cursor.rowcount)
+
+
+def _entry(row: DeliveryRow) -> Entry:
+    status: Status = row.status  # type: ignore[assignment]  # written only by this module
+    return Entry(row.subscription_id, row.post_key, row.due_at, status, row.attempts, row.reason,
+                 row.sent_to, row.owner)
+
+
+class Ledger:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+        self.sessions = sessions
+        self.dialect = dialect
+
+    async def _insert(self, session: AsyncSession, **values: Any) -> bool:
+        """INSERT unless the (subscription, post) row exists; True when this call created it."""
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = insert(DeliveryRow).values(**values).on_conflict_do_nothing(
+            index_elements=["subscription_id", "post_key"])
+        return _changed(await session.execute(statement)) == 1
+
+    async def claim(self, subscription_id: int, post_key: str, due_at: dt.datetime, owner: str,
+                    now: dt.datetime) -> Claim | None:
+        """Take the post for sending, or None when it is sent, settled, or held by someone else."""
+        token = str(uuid.uuid4())
+        async with self.sessions.begin() as session:
+            won = await self._insert(session, subscription_id=subscription_id, post_key=post_key,
+                                     due_at=due_at, status="claimed", owner=owner, claim_token=token,
+                                     claimed_at=now, attempts=1, updated_at=now)
+            if not won:
+                won = _changed(await session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.subscription_id == subscription_id, DeliveryRow.post_key == post_key,
+                           DeliveryRow.status == "pending")
+                    .values(status="claimed", owner=owner, claim_token=token, claimed_at=now,
+                            attempts=DeliveryRow.attempts + 1, updated_at=now))) == 1
+            if not won:
+                return None
+            row = (await session.execute(select(DeliveryRow.id, DeliveryRow.attempts).where(
+                DeliveryRow.subscription_id == subscription_id, DeliveryRow.post_key == post_key))).one()
+            return Claim(row.id, subscription_id, post_key, token, row.attempts)
+
+    async def _settle(self, claim: Claim, now: dt.datetime, **values: Any) -> bool:
+        """Change a row this claim still holds; False when the claim was taken back meanwhile."""
+        async with self.sessions.begin() as session:
+            return _changed(await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == claim.id, DeliveryRow.status == "claimed",
+                       DeliveryRow.claim_token == claim.token)
+                .values(updated_at=now, **values))) == 1
+
+    async def mark_sent(self, claim: Claim, sent_to: str, message_ids: Sequence[str], now: dt.datetime,
+                        note: str | None = None) -> bool:
+        return await self._settle(claim, now, status="sent", sent_at=now, sent_to=sent_to[:140],
+                                  message_ids=",".join(message_ids)[:200], reason=note, claim_token=None)
+
+    async def mark_failed(self, claim: Claim, reason: str, now: dt.datetime) -> bool:
+        """Give the post up for good (the destination is gone, or the platform rejected it)."""
+        return await self._settle(claim, now, status="failed", reason=reason[:_REASON_MAX], claim_token=None)
+
+    async def release(self, claim: Claim, reason: str, now: dt.datetime) -> bool:
+        """Hand the post back as pending, so a later attempt (here or on another replica) may send it."""
+        return await self._settle(claim, now, status="pending", reason=reason[:_REASON_MAX], owner=None,
+                                  claim_token=None, claimed_at=None)
+
+    async def skip(self, subscription_id: int, post_key: str, due_at: dt.datetime, reason: str,
+                   now: dt.datetime) -> bool:
+        """Record that the post will not be sent (too late); False when it was already settled."""
+        async with self.sessions.begin() as session:
+            if await self._insert(session, subscription_id=subscription_id, post_key=post_key,
+                                  due_at=due_at, status="skipped", attempts=0, reason=reason[:_REASON_MAX],
+                                  updated_at=now):
+                return True
+            return _changed(await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.subscription_id == subscription_id, DeliveryRow.post_key == post_key,
+                       DeliveryRow.status == "pending")
+                .values(status="skipped", reason=reason[:_REASON_MAX], updated_at=now))) == 1
+
+    async def recover(self, owner: str, stale_before: dt.datetime, now: dt.datetime) -> int:
+        """Hand back claims left by a dead process: `owner`'s own, and anyone's older than the lease."""
+        async with self.sessions.begin() as session:
+            return _changed(await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.status == "claimed",
+                       or_(DeliveryRow.owner == owner, DeliveryRow.claimed_at < stale_before))
+                .values(status="pending", reason="claim recovered after a restart", owner=None,
+                        claim_token=None, claimed_at=None, updated_at=now)))
+
+    async def entries(self, subscription_ids: Sequence[int] | None = None,
+                      due_from: dt.datetime | None = None) -> dict[tuple[int, str], Entry]:
+        """Ledger rows by (subscription, post): of the given subscriptions, else of every active one."""
+        query = select(DeliveryRow)
+        if subscription_ids is None:
+            active = select(SubscriptionRow.id).where(SubscriptionRow.active.is_(True))
+            query = query.where(DeliveryRow.subscription_id.in_(active.scalar_subquery()))
+        else:
+            query = query.where(DeliveryRow.subscription_id.in_(list(subscription_ids)))
+        if due_from is not None:
+            query = query.where(DeliveryRow.due_at >= due_from)
+        async with self.sessions() as session:
+            rows = (await session.execute(query)).scalars()
+            return {(r.subscription_id, r.post_key): _entry(r) for r in rows}
+
+    async def history(self, subscription_id: int | None = None) -> list[Entry]:
+        """Every row, oldest post first (for tests, reports and the benchmark)."""
+        query = select(DeliveryRow).order_by(DeliveryRow.due_at, DeliveryRow.id)
+        if subscription_id is not None:
+            query = query.where(DeliveryRow.subscription_id == subscription_id)
+        async with self.sessions() as session:
+            return [_entry(r) for r in (await session.execute(query)).scalars()]
+
+    async def counts(self) -> dict[str, int]:
+        """How many rows are in each status."""
+        query = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+        async with self.sessions() as session:
+            return {status: int(n) for status, n in (await session.execute(query)).tuples()}
+
+    @staticmethod
+    async def forget_from(session: AsyncSession, subscription_id: int, moment: dt.datetime) -> None:
+        """Delete the rows of posts due at or after `moment` (see Store.put_subscription)."""
+        await session.execute(delete(DeliveryRow).where(DeliveryRow.subscription_id == subscription_id,
+                                                        DeliveryRow.due_at >= moment))

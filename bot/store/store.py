@@ -1,0 +1,201 @@
+"""The async Store: chat settings and subscriptions; the ledger lives in `store.ledger`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_, delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.store.engine import create_engine, migrate
+from bot.store.ledger import Ledger
+from bot.store.models import ChatSettingsRow, DeliveryRow, SubscriptionRow
+from bot.store.records import Subscription, Wanted, hhmm, parse_hhmm
+from handlers.context import ChatKind, ChatRef
+
+_KINDS: tuple[ChatKind, ...] = ("private", "group", "channel", "console")
+
+
+def _chat(row: SubscriptionRow) -> ChatRef:
+    kind: ChatKind = next((k for k in _KINDS if k == row.chat_kind), "private")
+    return ChatRef(row.platform, row.chat_id, row.thread_id or None, kind)
+
+
+def _record(row: SubscriptionRow, timezone: str | None) -> Subscription:
+    offsets = tuple(row.offsets.split(",")) if row.offsets else None
+    wanted = Wanted(row.reminders, offsets, parse_hhmm(row.remind_at),
+                    parse_hhmm(row.daily_at) if row.daily_at else None)
+    return Subscription(row.id, _chat(row), row.deck, wanted, timezone, row.active, row.stopped_reason,
+                        row.since)
+
+
+def _same_chat(chat: ChatRef) -> ColumnElement[bool]:
+    return and_(SubscriptionRow.platform == chat.platform, SubscriptionRow.chat_id == chat.chat_id,
+                SubscriptionRow.thread_id == (chat.thread_id or ""))
+
+
+class Store:
+    """Everything the bot persists, behind a short async API; the same code on SQLite and PostgreSQL."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.ledger = Ledger(self.sessions, engine.dialect.name)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> bool:
+        """Whether the database answers (for readiness checks); never raises."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:  # any failure means "not ready"; the caller reports it
+            return False
+        return True
+
+    # --- chat settings ---------------------------------------------------------------------
+
+    async def timezone(self, chat: ChatRef) -> str | None:
+        async with self.sessions() as session:
+            row = await self._settings_row(session, chat.platform, chat.chat_id)
+            return row.timezone if row else None
+
+    async def set_timezone(self, chat: ChatRef, zone: str | None, now: dt.datetime) -> None:
+        async with self.sessions.begin() as session:
+            row = await self._settings_row(session, chat.platform, chat.chat_id)
+            if row is None:
+                session.add(ChatSettingsRow(platform=chat.platform, chat_id=chat.chat_id, timezone=zone,
+                                            updated_at=now))
+            else:
+                row.timezone, row.updated_at = zone, now
+
+    @staticmethod
+    async def _settings_row(session: AsyncSession, platform: str, chat_id: str) -> ChatSettingsRow | None:
+        found = await session.execute(select(ChatSettingsRow).where(
+            ChatSettingsRow.platform == platform, ChatSettingsRow.chat_id == chat_id))
+        return found.scalar_one_or_none()
+
+    # --- subscriptions ---------------------------------------------------------------------
+
+    async def subscription(self, chat: ChatRef, deck: str) -> Subscription | None:
+        found = await self._select(_same_chat(chat), SubscriptionRow.deck == deck)
+        return found[0] if found else None
+
+    async def put_subscription(self, chat: ChatRef, deck: str, wanted: Wanted, now: dt.datetime,
+                               *, reschedule: bool) -> Subscription:
+        """Create or update what `chat` receives for `deck`; active exactly when it wants something.
+
+        With `reschedule`, the schedule starts again at `now`: posts due earlier are not sent, and
+        ledger rows for posts still ahead of the clock are forgotten. Those can exist only when the
+        clock was set back (a replay with --now), and the new schedule must be able to send them.
+        """
+        async with self.sessions.begin() as session:
+            row = (await session.execute(select(SubscriptionRow).where(
+                _same_chat(chat), SubscriptionRow.deck == deck))).scalar_one_or_none()
+            if row is None:
+                row = SubscriptionRow(platform=chat.platform, chat_id=chat.chat_id,
+                                      thread_id=chat.thread_id or "", deck=deck, since=now, created_at=now)
+                session.add(row)
+            row.chat_kind = chat.kind
+            row.reminders, row.remind_at = wanted.reminders, hhmm(wanted.remind_at)
+            row.offsets = ",".join(wanted.offsets) if wanted.offsets else None
+            row.daily_at = hhmm(wanted.daily_at) if wanted.daily_at else None
+            row.active = wanted.anything
+            row.stopped_reason = None if wanted.anything else "unsubscribed"
+            row.updated_at = now
+            if reschedule:
+                row.since = now
+            await session.flush()
+            if reschedule:
+                await Ledger.forget_from(session, row.id, now)
+            zone = await self._settings_row(session, chat.platform, chat.chat_id)
+            return _record(row, zone.timezone if zone else None)
+
+    async def active_subscriptions(self, ids: Sequence[int] | None = None) -> list[Subscription]:
+        where = [SubscriptionRow.active.is_(True)]
+        if ids is not None:
+            where.append(SubscriptionRow.id.in_(list(ids)))
+        return await self._select(*where)
+
+    async def subscriptions_of(self, platform: str, chat_id: str | None = None) -> list[Subscription]:
+        """Every subscription of a platform (or of one chat there), active and stopped."""
+        where = [SubscriptionRow.platform == platform]
+        if chat_id is not None:
+            where.append(SubscriptionRow.chat_id == chat_id)
+        return await self._select(*where)
+
+    async def count_active_subscriptions(self) -> int:
+        async with self.sessions() as session:
+            found = await session.execute(select(func.count()).select_from(SubscriptionRow).where(
+                SubscriptionRow.active.is_(True)))
+            return int(found.scalar_one())
+
+    async def deactivate_chat(self, platform: str, chat_id: str, reason: str, now: dt.datetime) -> list[int]:
+        """Stop every subscription of the chat (all its topics), keeping why; returns their ids."""
+        async with self.sessions.begin() as session:
+            found = await session.execute(
+                update(SubscriptionRow)
+                .where(SubscriptionRow.platform == platform, SubscriptionRow.chat_id == chat_id,
+                       SubscriptionRow.active.is_(True))
+                .values(active=False, stopped_reason=reason[:200], updated_at=now)
+                .returning(SubscriptionRow.id))
+            return list(found.scalars())
+
+    async def move_chat(self, platform: str, old_id: str, new_id: str, now: dt.datetime) -> list[int]:
+        """The chat now lives at `new_id`: its subscriptions and settings follow; returns the ids moved.
+
+        A subscription the new chat already has for the same deck and topic wins; the old one stops.
+        """
+        async with self.sessions.begin() as session:
+            rows = (await session.execute(select(SubscriptionRow).where(
+                SubscriptionRow.platform == platform, SubscriptionRow.chat_id == old_id))).scalars().all()
+            taken = set((await session.execute(
+                select(SubscriptionRow.thread_id, SubscriptionRow.deck).where(
+                    SubscriptionRow.platform == platform, SubscriptionRow.chat_id == new_id))).tuples())
+            moved = []
+            for row in rows:
+                if (row.thread_id, row.deck) in taken:
+                    row.active, row.stopped_reason = False, f"moved to {new_id}"[:200]
+                else:
+                    row.chat_id = new_id
+                    moved.append(row.id)
+                row.updated_at = now
+            await self._move_settings(session, platform, old_id, new_id, now)
+            return moved
+
+    async def _move_settings(self, session: AsyncSession, platform: str, old_id: str, new_id: str,
+                             now: dt.datetime) -> None:
+        old = await self._settings_row(session, platform, old_id)
+        if old is not None and await self._settings_row(session, platform, new_id) is None:
+            old.chat_id, old.updated_at = new_id, now
+
+    async def _select(self, *where: ColumnElement[bool]) -> list[Subscription]:
+        query = (select(SubscriptionRow, ChatSettingsRow.timezone)
+                 .outerjoin(ChatSettingsRow, and_(ChatSettingsRow.platform == SubscriptionRow.platform,
+                                                  ChatSettingsRow.chat_id == SubscriptionRow.chat_id))
+                 .where(*where).order_by(SubscriptionRow.id))
+        async with self.sessions() as session:
+            return [_record(row, zone) for row, zone in (await session.execute(query)).tuples()]
+
+    async def delete_everything(self) -> None:
+        """Empty every table (tests and benchmarks reuse one database)."""
+        async with self.sessions.begin() as session:
+            for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow):
+                await session.execute(delete(table))
+
+
+async def open_store(url: str) -> Store:
+    """Open (creating and migrating as needed) the database at `url`."""
+    engine = create_engine(url)
+    try:
+        await migrate(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return Store(engine)
