@@ -11,12 +11,16 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.service import BriefingService
 from content.errors import DeckError, Problem
 from content.loader import DECKS_DIR, Briefing, load_all
 from handlers.clock import SystemClock, parse_moment
+
+if TYPE_CHECKING:
+    from bot.config import PlatformStatus
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -107,6 +111,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _platform_line(status: PlatformStatus) -> str:
+    if status.enabled:
+        return f"  {status.name}: on ({status.mode})"
+    needs = " and ".join(status.missing)
+    if status.configured:
+        return f"  {status.name}: INCOMPLETE, missing {needs}"
+    return f"  {status.name}: off (set {needs} to enable)"
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """Print the effective configuration, secrets masked, and what each platform still lacks."""
+    from bot.config import ConfigError, describe, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem}\n")
+        return 2
+    rows = describe(settings)
+    width = max(len(name) for name, _ in rows)
+    sys.stdout.write("Settings (secrets masked):\n")
+    sys.stdout.writelines(f"  {name:<{width}}  {value}\n" for name, value in rows)
+    sys.stdout.write("Platforms:\n")
+    sys.stdout.writelines(_platform_line(s) + "\n" for s in settings.platforms().values())
+    incomplete = [s for s in settings.platforms().values() if s.configured and not s.enabled]
+    return 1 if incomplete else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing-bot",
@@ -131,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seeds", type=Path, default=None, metavar="DIR",
                        help="folder of seed articles (default: the packaged seeds)")
     check.set_defaults(run=cmd_check)
+
+    config = sub.add_parser("config", help="print the effective configuration (secrets masked)")
+    config.set_defaults(run=cmd_config)
     return parser
 
 

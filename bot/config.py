@@ -1,0 +1,384 @@
+"""The process's configuration, read once at the edge: environment, `*_FILE` secrets, `.env`.
+
+Every setting has one field here and is passed inward from the runtime; nothing deeper reads
+the environment. Secrets are `SecretStr`: masked in reprs, in `briefing-bot config`, and in
+the errors a wrong value raises (pydantic's messages never carry the input here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from handlers.clock import parse_moment
+
+LogFormat = Literal["human", "json"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+_TELEGRAM_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as secret_token
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_DATABASES = {"sqlite", "postgresql", "postgres"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable, never a secret's value."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _env(*names: str, default: Any = None, **kwargs: Any) -> Any:
+    """A field read from the first of `names` that is set (the first is the one documented)."""
+    return Field(default, validation_alias=AliasChoices(*names), **kwargs)
+
+
+def _strip(value: object) -> object:
+    """Values pasted into env files or read from secret files often end in a newline."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _http_url(name: str, value: str, *, https_unless_loopback: bool = False) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{name} must be an http(s) URL")
+    if https_unless_loopback and parts.scheme != "https" and parts.hostname not in _LOOPBACK:
+        raise ValueError(f"{name} must be an https URL (Telegram delivers webhooks only over TLS)")
+    return value
+
+
+class Settings(BaseSettings):
+    """What `briefing-bot run` needs; see `briefing-bot config` for the effective values."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFING_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        hide_input_in_errors=True,
+        validate_by_name=True,
+        validate_default=False,
+    )
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = _env("TELEGRAM_BOT_TOKEN", "BRIEFING_TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str | None = _env("TELEGRAM_API_BASE_URL", "BRIEFING_TELEGRAM_API_BASE_URL")
+    telegram_webhook_url: str | None = _env("TELEGRAM_WEBHOOK_URL", "BRIEFING_TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: SecretStr | None = _env("TELEGRAM_WEBHOOK_SECRET",
+                                                     "BRIEFING_TELEGRAM_WEBHOOK_SECRET")
+    # Slack
+    slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN", "BRIEFING_SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN", "BRIEFING_SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = _env("SLACK_SIGNING_SECRET", "BRIEFING_SLACK_SIGNING_SECRET")
+    slack_api_base_url: str | None = _env("SLACK_API_BASE_URL", "BRIEFING_SLACK_API_BASE_URL")
+    slack_admins: Annotated[frozenset[str], NoDecode] = _env(
+        "BRIEFING_SLACK_ADMINS", "SLACK_ADMINS", default=frozenset())
+    # Storage
+    database_url: SecretStr | None = _env("DATABASE_URL", "BRIEFING_DATABASE_URL")
+    data_dir: Path = _env("BRIEFING_DATA_DIR", default=Path("data"))
+    # Content and time
+    deck: str | None = _env("BRIEFING_DECK")
+    now: dt.datetime | None = _env("BRIEFING_NOW")
+    tz: str | None = _env("BRIEFING_TZ")
+    # HTTP server
+    host: str = _env("BRIEFING_HOST", default="0.0.0.0")  # noqa: S104 - a container must listen outside
+    port: int = _env("BRIEFING_PORT", default=8080, ge=0, le=65535)
+    # Process
+    log_format: LogFormat = _env("LOG_FORMAT", "BRIEFING_LOG_FORMAT", default="human")
+    log_level: LogLevel = _env("LOG_LEVEL", "BRIEFING_LOG_LEVEL", default="INFO")
+    drain_timeout: float = _env("BRIEFING_DRAIN_TIMEOUT", default=10.0, gt=0, le=300)
+    retry_initial: float = _env("BRIEFING_RETRY_INITIAL", default=1.0, gt=0, le=60)
+    retry_max: float = _env("BRIEFING_RETRY_MAX", default=60.0, gt=0, le=3600)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # A `NAME_FILE` secret ranks with the environment: setting both is refused by the source.
+        return init_settings, env_settings, SecretFileSource(settings_cls), dotenv_settings
+
+    # Validation. Messages name the variable; `hide_input_in_errors` keeps values out of them.
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _stripped(cls, value: object) -> object:
+        return _strip(value)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TELEGRAM_TOKEN.match(value.get_secret_value()):
+            raise ValueError("TELEGRAM_BOT_TOKEN must look like 123456789:AAE… (the token @BotFather gave)")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _slack_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("SLACK_BOT_TOKEN must be the bot token, which starts with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _slack_app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("SLACK_APP_TOKEN must be an app-level token, which starts with xapp-")
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and re.search(r"\s", value.get_secret_value()):
+            raise ValueError("SLACK_SIGNING_SECRET must not contain spaces")
+        return value
+
+    @field_validator("telegram_api_base_url", "slack_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url("the API base URL", value)
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url("TELEGRAM_WEBHOOK_URL", value, https_unless_loopback=True)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        try:
+            backend = make_url(value.get_secret_value()).get_backend_name()
+        except (ArgumentError, ValueError):
+            raise ValueError("DATABASE_URL must be a URL such as sqlite+aiosqlite:///data/bot.db "
+                             "or postgresql://user:password@host/db") from None
+        if backend not in _DATABASES:
+            raise ValueError(f"DATABASE_URL: {backend!r} is not supported; use sqlite or postgresql")
+        return value
+
+    @field_validator("slack_admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return frozenset() if value is None else value
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _moment(cls, value: object) -> object:
+        return parse_moment(value) if isinstance(value, str) else value
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown timezone {value!r}: use an IANA name such as Europe/Istanbul"
+                                 ) from None
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    # Derived views.
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        return ZoneInfo(self.tz) if self.tz else None
+
+    def platforms(self) -> dict[str, PlatformStatus]:
+        return {"telegram": telegram_status(self), "slack": slack_status(self)}
+
+    def enabled_platforms(self) -> list[str]:
+        return [name for name, status in self.platforms().items() if status.enabled]
+
+    def secrets(self) -> list[str]:
+        """Every configured secret in plain text: what the log redaction must remove."""
+        found = [s.get_secret_value() for s in (
+            self.telegram_bot_token, self.telegram_webhook_secret, self.slack_bot_token,
+            self.slack_app_token, self.slack_signing_secret) if s is not None]
+        password = self.database_password()
+        return [*found, *([password] if password else [])]
+
+    def database_password(self) -> str | None:
+        if self.database_url is None:
+            return None
+        return make_url(self.database_url.get_secret_value()).password
+
+    def database_display(self) -> str | None:
+        """DATABASE_URL with its password masked, fit to print."""
+        if self.database_url is None:
+            return None
+        return make_url(self.database_url.get_secret_value()).render_as_string(hide_password=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformStatus:
+    """Whether a platform is configured, in which mode, and which settings it still lacks."""
+
+    name: str
+    configured: bool  # any of its settings is set
+    mode: str
+    missing: tuple[str, ...]
+
+    @property
+    def enabled(self) -> bool:
+        return self.configured and not self.missing
+
+
+def telegram_status(s: Settings) -> PlatformStatus:
+    configured = any(v is not None for v in (s.telegram_bot_token, s.telegram_webhook_url,
+                                              s.telegram_webhook_secret))
+    mode = "webhook" if s.telegram_webhook_url else "polling"
+    missing = [] if s.telegram_bot_token else ["TELEGRAM_BOT_TOKEN"]
+    if s.telegram_webhook_url and not s.telegram_webhook_secret:
+        # Without it anyone who finds the URL could post fake updates.
+        missing.append("TELEGRAM_WEBHOOK_SECRET")
+    return PlatformStatus("telegram", configured, mode, tuple(missing))
+
+
+def slack_status(s: Settings) -> PlatformStatus:
+    configured = any(v is not None for v in (s.slack_bot_token, s.slack_app_token, s.slack_signing_secret))
+    mode = "socket" if s.slack_app_token else "http"
+    missing = [] if s.slack_bot_token else ["SLACK_BOT_TOKEN"]
+    if not s.slack_app_token and not s.slack_signing_secret:
+        missing.append("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
+    return PlatformStatus("slack", configured, mode, tuple(missing))
+
+
+def env_names(field: FieldInfo) -> list[str]:
+    """The variables a setting is read from; every field declares them with `_env()`."""
+    alias = field.validation_alias
+    return [str(choice) for choice in alias.choices] if isinstance(alias, AliasChoices) else []
+
+
+def variable(field_name: str) -> str:
+    """The documented environment variable of a setting."""
+    return env_names(Settings.model_fields[field_name])[0]
+
+
+def _is_secret(field: FieldInfo) -> bool:
+    return "SecretStr" in str(field.annotation)
+
+
+def secret_fields() -> Iterator[tuple[str, FieldInfo]]:
+    return ((name, f) for name, f in Settings.model_fields.items() if _is_secret(f))
+
+
+class SecretFileSource(PydanticBaseSettingsSource):
+    """`TELEGRAM_BOT_TOKEN_FILE=/run/secrets/telegram` and the like, as container platforms mount them."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(settings_cls)
+        self.environ = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        for name in env_names(field):
+            path = self.environ.get(f"{name}_FILE")
+            if path:
+                if name in self.environ:
+                    raise SettingsError(f"set {name} or {name}_FILE, not both")
+                return self._read(name, path), name, False
+        return None, field_name, False
+
+    @staticmethod
+    def _read(name: str, path: str) -> str:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from None
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for field_name, field in secret_fields():
+            value, _, _ = self.get_field_value(field, field_name)
+            if value is not None:
+                found[field_name] = value
+        return found
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    field = str(error["loc"][0]) if error["loc"] else ""
+    names = {n.lower(): n for f in Settings.model_fields.values() for n in env_names(f)}
+    name = variable(field) if field in Settings.model_fields else names.get(field.lower(), field)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message if message.startswith(name) else f"{name}: {message}"
+
+
+def load_settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Settings:
+    """The settings from the environment (and `env_file` when it exists); ConfigError if wrong."""
+    try:
+        return Settings(_env_file=env_file, **overrides)
+    except ValidationError as exc:
+        raise ConfigError([_problem(e) for e in exc.errors(include_input=False)]) from None
+    except SettingsError as exc:
+        raise ConfigError([str(exc)]) from None
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, SecretStr):
+        return "********"
+    if value is None or value == frozenset():
+        return "(not set)"
+    if isinstance(value, frozenset):
+        return ",".join(sorted(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def describe(settings: Settings) -> list[tuple[str, str]]:
+    """(variable, value) for every setting, secrets masked, as `briefing-bot config` prints them."""
+    rows = [(variable(name), _shown(getattr(settings, name))) for name in Settings.model_fields]
+    database = settings.database_display() or "(default: SQLite under BRIEFING_DATA_DIR)"
+    return [(var, database if var == "DATABASE_URL" else shown) for var, shown in rows]
+
+
+def url_forms(secret: str) -> set[str]:
+    """A secret as it may appear in text: as is, and percent-encoded inside a URL."""
+    return {secret, quote(secret, safe=""), quote(secret)}
