@@ -4,3 +4,4 @@ Importing the package registers every command in `handlers.registry.REGISTRY`.
 """
 
 from handlers import briefing as briefing
+from handlers import subscriptions as subscriptions

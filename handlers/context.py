@@ -30,11 +30,27 @@ class ChatRef:
 CONSOLE_CHAT = ChatRef("console", "local", kind="console")
 
 
+DEFAULT_REMIND_AT = dt.time(9, 0)
+
+
 @dataclass(frozen=True, slots=True)
 class ChatSettings:
     """What a chat has chosen; the defaults are what a chat that chose nothing gets."""
 
-    timezone: str | None = None
+    timezone: str | None = None  # IANA name; None: each event's own zone (or the bot's --tz)
+    reminders: bool = False  # countdown reminders before the deck's upcoming events
+    offsets: tuple[str, ...] | None = None  # "7d", "3h", "start"; None: the defaults per precision
+    remind_at: dt.time = DEFAULT_REMIND_AT  # local time of reminders for events without a time
+    daily_at: dt.time | None = None  # local time of the daily briefing post; None: none
+    stopped: str | None = None  # why posting stopped when the chat did not ask (bot removed, …)
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingPost:
+    """A post the schedule holds for a chat, as a confirmation lists it."""
+
+    at: dt.datetime
+    what: str  # "D-3 reminder: Second round of talks", "Daily briefing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +65,32 @@ class SubscriptionSummary:
 class ChatService(Protocol):
     """The stateful side of chats (settings, subscriptions), provided by the running bot.
 
-    The subscription commands (handlers/subscriptions.py) extend what they need here.
+    One service serves one deck (the one the bot answers from), so no method names a deck. Every
+    change reschedules the chat's posts before it returns.
     """
 
     async def settings(self, chat: ChatRef) -> ChatSettings: ...
+
+    async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
+                        remind_at: dt.time | None) -> ChatSettings:
+        """Turn countdown reminders on (offsets None: the defaults; remind_at None: keep the time)."""
+        ...
+
+    async def unsubscribe(self, chat: ChatRef) -> bool:
+        """Stop every post to this chat; False when nothing was subscribed."""
+        ...
+
+    async def set_timezone(self, chat: ChatRef, zone: str | None) -> ChatSettings:
+        """Show dates (and time posts) in `zone`, a valid IANA name; None: back to the default."""
+        ...
+
+    async def set_daily(self, chat: ChatRef, at: dt.time | None) -> ChatSettings:
+        """A daily briefing post at local time `at`; None: no daily post."""
+        ...
+
+    async def upcoming(self, chat: ChatRef, limit: int) -> list[UpcomingPost]:
+        """The chat's next posts, soonest first."""
+        ...
 
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         """Every subscription of a platform (active and stopped), for overviews."""

@@ -1,0 +1,218 @@
+"""Which posts are due, when, and what they say: pure functions of the deck, subscriptions and a moment.
+
+Nothing here reads a clock, a database or the network: the scheduler, the catch-up at start-up
+and `briefing-bot replay` all call the same functions with the moment they stand at, so what
+replay prints is what the running bot sends.
+
+Rules:
+- reminders count down to the deck's dated events that its article reports as still to come;
+- an event known only by its day gets D-N posts at the chat's local time (default 09:00);
+  one with a time gets posts N days (same wall-clock time in the event's zone), hours or
+  minutes before its start;
+- nothing goes out after the event began; for a day-precision event, after its day ended in
+  the event's zone;
+- the daily post runs at the chat's local time until the main event is over;
+- the text is computed when the post is sent, from the real remaining time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.store.records import Subscription
+from content.loader import Briefing
+from content.model import EventCard
+from handlers import eventtime
+from handlers.briefing import actions, source
+from handlers.context import ChatRef
+from handlers.reply import Reply, Section
+from handlers.subscriptions import Offset, offsets_for, reminder_events
+
+PostKind = Literal["reminder", "daily"]
+LATE_AFTER = dt.timedelta(minutes=2)  # sent later than this after its time: logged as late
+START_GRACE = dt.timedelta(minutes=10)  # how long the "it starts now" post may still go out
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post for one subscription at one moment, identified the same way in the ledger and jobs."""
+
+    subscription_id: int
+    chat: ChatRef
+    kind: PostKind
+    event_id: str  # the event counted down to (the main event for the daily post)
+    label: str  # "D-3", "3h", "start", or the local date of a daily post
+    due: dt.datetime  # UTC, on the bot's clock
+    until: dt.datetime  # after this the post would mislead: it is skipped
+    zone: ZoneInfo  # the chat's zone: its local times and dates
+    reader: ZoneInfo | None  # the zone the text names dates in (None: each event's own)
+
+    @property
+    def key(self) -> str:
+        """The ledger key: unique per subscription."""
+        if self.kind == "daily":
+            return f"daily:{self.label}"
+        return f"event:{self.event_id}:{self.label}"
+
+    @property
+    def job_id(self) -> str:
+        if self.kind == "daily":
+            return f"sub:{self.subscription_id}:daily:{self.label}"
+        return f"sub:{self.subscription_id}:event:{self.event_id}:offset:{self.label}"
+
+    @property
+    def series(self) -> tuple[int, str]:
+        """Posts of one series replace each other: a later one makes an earlier missed one moot."""
+        return self.subscription_id, self.kind if self.kind == "daily" else f"event:{self.event_id}"
+
+    @property
+    def what(self) -> str:
+        return "Daily briefing" if self.kind == "daily" else f"{self.label} reminder"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    send: bool
+    late: bool = False
+    reason: str = ""
+
+
+def chat_zone(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> ZoneInfo:
+    """The zone a chat's posts are timed in: its own choice, the bot's default, the main event's."""
+    if sub.timezone:
+        return ZoneInfo(sub.timezone)
+    return default or b.deck.main.zone or eventtime.UTC
+
+
+def reader_zone(sub: Subscription, default: ZoneInfo | None) -> ZoneInfo | None:
+    return ZoneInfo(sub.timezone) if sub.timezone else default
+
+
+def event_end(event: EventCard, zone: ZoneInfo) -> dt.datetime | None:
+    """When posts about `event` stop: its start, or the end of its day (in its zone, else `zone`)."""
+    start = event.starts_at(zone)
+    if start is None:
+        return None
+    return start if event.precision == "minute" else start + DAY
+
+
+def _local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """`at` on `day` in `zone`, as UTC; a time skipped by a DST change falls just after it."""
+    return dt.datetime.combine(day, at, tzinfo=zone).astimezone(dt.UTC)
+
+
+def reminder_due(event: EventCard, offset: Offset, sub: Subscription, zone: ZoneInfo) -> dt.datetime | None:
+    start = event.starts_at(zone)
+    if start is None or event.date is None:
+        return None
+    if event.precision == "day":
+        days = offset.days if offset.days is not None else 0
+        return _local(event.date - dt.timedelta(days=days), sub.wanted.remind_at, zone)
+    if offset.days is not None:  # whole days keep the wall-clock time of the start, across DST
+        return (start - dt.timedelta(days=offset.days)).astimezone(dt.UTC)
+    return start.astimezone(dt.UTC) - dt.timedelta(minutes=offset.minutes)
+
+
+def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Iterator[Post]:
+    zone, reader = chat_zone(b, sub, default), reader_zone(sub, default)
+    for event in reminder_events(b):
+        end = event_end(event, zone)
+        for offset in offsets_for(event.precision, sub.wanted.offsets):
+            due = reminder_due(event, offset, sub, zone)
+            if due is None or end is None:
+                continue
+            at_start = event.precision == "minute" and offset.minutes == 0
+            until = end + START_GRACE if at_start else end
+            if due >= until:  # a D-0 at a local time after the event's day ended (far-west chats)
+                continue
+            yield Post(sub.id, sub.chat, "reminder", event.id, offset.label(event.precision), due, until,
+                       zone, reader)
+
+
+def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start: dt.datetime,
+                end: dt.datetime) -> Iterator[Post]:
+    at = sub.wanted.daily_at
+    zone, reader = chat_zone(b, sub, default), reader_zone(sub, default)
+    over = event_end(b.deck.main, zone)
+    if at is None or over is None:
+        return
+    day = max(start, sub.since).astimezone(zone).date() - DAY
+    while (due := _local(day, at, zone)) < min(end, over):
+        next_day = _local(day + DAY, dt.time(0), zone)
+        yield Post(sub.id, sub.chat, "daily", b.deck.main.id, day.isoformat(), due, min(next_day, over),
+                   zone, reader)
+        day += DAY
+
+
+def plan(b: Briefing, subs: Iterable[Subscription], start: dt.datetime, end: dt.datetime,
+         default: ZoneInfo | None = None) -> list[Post]:
+    """Every post due in [start, end) for the active subscriptions to this deck, in order.
+
+    A post due before its subscription's `since` (it was created or changed later) is not planned.
+    """
+    found: list[Post] = []
+    for sub in subs:
+        if not sub.active or sub.deck != b.deck.id:
+            continue
+        candidates = list(daily_posts(b, sub, default, start, end))
+        if sub.wanted.reminders:
+            candidates.extend(reminders(b, sub, default))
+        found.extend(p for p in candidates if max(start, sub.since) <= p.due < end)
+    return sorted(found, key=lambda p: (p.due, p.subscription_id, p.key))
+
+
+def verdict(post: Post, now: dt.datetime, superseded: bool = False) -> Verdict:
+    """Whether `post`, due at `post.due`, should still go out at `now`, and if so whether late."""
+    if now >= post.until:
+        why = "the day is over" if post.kind == "daily" else "the event has begun"
+        return Verdict(False, reason=f"too late: {why}")
+    if superseded:
+        return Verdict(False, reason="superseded: a later post of the same series is due")
+    late = now - post.due > LATE_AFTER
+    return Verdict(True, late, f"late by {now - post.due}" if late else "")
+
+
+def superseded(posts: list[Post], now: dt.datetime) -> set[Post]:
+    """Of the posts due by `now`, those a later due post of the same series makes moot."""
+    latest: dict[tuple[int, str], Post] = {}
+    for post in posts:
+        if post.due <= now and (post.series not in latest or post.due > latest[post.series].due):
+            latest[post.series] = post
+    return {p for p in posts if p.due <= now and latest[p.series] is not p}
+
+
+# --- what a post says --------------------------------------------------------------------
+
+
+def render(b: Briefing, post: Post, now: dt.datetime) -> Reply:
+    """The post's text at `now`: the countdown is worded from the real remaining time."""
+    event = b.deck.event(post.event_id) or b.deck.main
+    line = eventtime.countdown_line(b.deck, event, now, post.reader, b.seed.as_of)
+    if post.kind == "daily":
+        card = b.deck.summary
+        return Reply(
+            f"Daily briefing: {b.deck.title}",
+            (Section(line), Section(heading=card.headline.text, bullets=tuple(f.text for f in card.bullets))),
+            actions(("Who's who", "who"), ("When", "when"), ("What's at stake", "stakes"),
+                    ("Stop daily posts", "daily off")),
+            source(b, card.headline),
+            topic=card.id,
+        )
+    return Reply(
+        f"Reminder: {event.title}",
+        (Section(line),),
+        actions(("When", "when"), ("Summary", "summary"), ("Settings", "settings")),
+        source(b, event.when),
+        topic=event.id,
+    )
+
+
+def replay(b: Briefing, sub: Subscription, start: dt.datetime, end: dt.datetime,
+           default: ZoneInfo | None = None) -> list[tuple[Post, Reply]]:
+    """Every post one subscription gets in [start, end), rendered at its own moment."""
+    return [(p, render(b, p, p.due)) for p in plan(b, [sub], start, end, default) if verdict(p, p.due).send]

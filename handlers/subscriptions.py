@@ -1,0 +1,310 @@
+"""The subscription commands: countdown reminders, the daily post, the chat's timezone.
+
+The state lives behind `ctx.chats` (bot/chats.py in the running bot); these handlers parse what
+the reader typed, check they may change this chat, and confirm what will be sent and when, in
+the chat's zone — or say plainly that nothing is coming.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import zoneinfo
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+
+from content.loader import Briefing
+from content.model import EventCard, Precision
+from handlers import eventtime, messages, timefmt
+from handlers.briefing import actions
+from handlers.context import ChatService, ChatSettings, Context, UpcomingPost
+from handlers.registry import Query, command
+from handlers.reply import Reply, Section, echo
+
+GROUP = "Subscriptions"
+UPCOMING_SHOWN = 5
+OFFSETS_MAX = 8
+_MAX_MINUTES = 60 * 24 * 60  # offsets up to 60 days ahead
+
+NOT_ALLOWED = "Only this chat's administrators can change its reminders and settings."
+SUBSCRIBE_USAGE = ("Send /subscribe for the default reminders, or choose them: "
+                   "/subscribe 3d 1d 1h at 08:00 (days, hours or minutes before; “start”; a local time).")
+DAILY_USAGE = ("Send /daily 08:00 for a briefing every day at 08:00 in this chat's timezone, "
+               "/daily off to stop.")
+TIMEZONE_USAGE = ("Send /timezone followed by an IANA name, such as /timezone Europe/Kyiv "
+                  "(or /timezone reset).")
+
+
+# --- offsets -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Offset:
+    """How long before an event's start a reminder goes out; 0 is the start (D-0 for a day)."""
+
+    minutes: int
+
+    @property
+    def days(self) -> int | None:
+        """Whole days, the only offsets a day-precision event can use (it has no time of day)."""
+        return self.minutes // 1440 if self.minutes % 1440 == 0 else None
+
+    @property
+    def token(self) -> str:
+        """The canonical spelling: stored, used in ledger keys and job ids."""
+        if self.minutes == 0:
+            return "start"
+        for size, unit in ((1440, "d"), (60, "h")):
+            if self.minutes % size == 0:
+                return f"{self.minutes // size}{unit}"
+        return f"{self.minutes}m"
+
+    def label(self, precision: Precision) -> str:
+        """'D-3' for an event known by its day, '3h' / 'start' for one with a time."""
+        if precision == "day" and self.days is not None:
+            return f"D-{self.days}"
+        return self.token
+
+    @classmethod
+    def parse(cls, text: str) -> Offset:
+        """'7d', 'D-7', '3h', '30m', 'start' (or '0'); ValueError with a reader's message otherwise."""
+        token = text.strip().lower()
+        if token in ("start", "0", "d-0", "d0", "0d"):
+            return cls(0)
+        match = re.fullmatch(r"d-?(\d{1,3})|(\d{1,4})\s*(d|h|m)", token)
+        if not match:
+            raise ValueError(f"“{echo(text)}” is not an offset")
+        if match.group(1) is not None:
+            minutes = int(match.group(1)) * 1440
+        else:
+            minutes = int(match.group(2)) * {"d": 1440, "h": 60, "m": 1}[match.group(3)]
+        if not 0 < minutes <= _MAX_MINUTES:
+            raise ValueError(f"“{echo(text)}” is out of range: up to 60 days before")
+        return cls(minutes)
+
+
+DAY_DEFAULTS = (Offset(7 * 1440), Offset(3 * 1440), Offset(1440), Offset(0))
+MINUTE_DEFAULTS = (Offset(7 * 1440), Offset(3 * 1440), Offset(1440), Offset(180), Offset(60), Offset(0))
+
+
+def offsets_for(precision: Precision, chosen: tuple[str, ...] | None) -> tuple[Offset, ...]:
+    """The reminders an event of this precision gets, earliest first; hour offsets need a time."""
+    if chosen is None:
+        return DAY_DEFAULTS if precision == "day" else MINUTE_DEFAULTS
+    offsets = sorted({Offset.parse(t) for t in chosen}, reverse=True)
+    if precision == "day":
+        offsets = [o for o in offsets if o.days is not None]
+    return tuple(offsets)
+
+
+def describe_offsets(chosen: tuple[str, ...] | None, precision: Precision) -> str:
+    labels = [o.label(precision) for o in offsets_for(precision, chosen)]
+    return ", ".join(labels) if labels else "none (hour offsets need an announced time of day)"
+
+
+# --- parsing what the reader typed -----------------------------------------------------------
+
+
+def parse_time(text: str) -> dt.time:
+    match = re.fullmatch(r"([01]?\d|2[0-3])[:.h]([0-5]\d)", text.strip().lower())
+    if not match:
+        raise ValueError(f"“{echo(text)}” is not a time of day; write it as HH:MM, e.g. 08:00")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_subscribe(args: str) -> tuple[tuple[str, ...] | None, dt.time | None]:
+    """Offsets (None: the defaults) and the local time, from '/subscribe 3d 1d at 08:00'."""
+    words = [w for w in re.split(r"[\s,;]+", args.strip()) if w and w.lower() != "at"]
+    at: dt.time | None = None
+    offsets: list[Offset] = []
+    for word in words:
+        if re.search(r"\d[:.]\d", word):
+            at = parse_time(word)
+        else:
+            offsets.append(Offset.parse(word))
+    if len(set(offsets)) > OFFSETS_MAX:
+        raise ValueError(f"at most {OFFSETS_MAX} reminders per event")
+    chosen = tuple(o.token for o in sorted(set(offsets), reverse=True)) if offsets else None
+    return chosen, at
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    """Every IANA name the system knows, by its folded spelling."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def find_zone(text: str) -> tuple[str | None, list[str]]:
+    """The IANA name `text` means (case-insensitive), else None and up to three close names."""
+    wanted = text.strip().replace(" ", "_")
+    exact = _zone_names().get(wanted.lower())
+    if exact is not None:
+        return exact, []
+    close = process.extract(wanted, list(_zone_names().values()), scorer=fuzz.WRatio, limit=3,
+                            score_cutoff=70)
+    return None, [name for name, _score, _i in close]
+
+
+# --- what the answers say ------------------------------------------------------------------
+
+
+def display_zone(b: Briefing, settings: ChatSettings, ctx: Context) -> ZoneInfo:
+    """The zone this chat's posts are timed and shown in (the same rule as the planner's)."""
+    if settings.timezone:
+        return ZoneInfo(settings.timezone)
+    return ctx.zone or b.deck.main.zone or eventtime.UTC
+
+
+def reminder_events(b: Briefing) -> list[EventCard]:
+    """The events reminders count down to: dated ones the article reports as still to come."""
+    return [e for e in b.deck.events
+            if e.precision in ("day", "minute") and not eventtime.reported(e, b.seed.as_of)]
+
+
+def describe(b: Briefing, settings: ChatSettings, zone: ZoneInfo) -> list[str]:
+    """One line per kind of post the chat receives, e.g. for /settings and Slack's App Home."""
+    lines = []
+    if settings.reminders:
+        for event in reminder_events(b):
+            at = f" at {settings.remind_at:%H:%M}" if event.precision == "day" else ""
+            lines.append(f"Countdown reminders for {event.title}: "
+                         f"{describe_offsets(settings.offsets, event.precision)}{at} ({zone.key})")
+    if settings.daily_at is not None:
+        lines.append(f"Daily briefing at {settings.daily_at:%H:%M} ({zone.key})")
+    return lines
+
+
+def upcoming_section(b: Briefing, posts: list[UpcomingPost], zone: ZoneInfo, ctx: Context) -> Section:
+    if posts:
+        return Section(heading="Next posts",
+                       bullets=tuple(f"{timefmt.long_moment(p.at, zone)} — {p.what}" for p in posts))
+    line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), zone, b.seed.as_of)
+    return Section(f"Nothing is upcoming, so nothing will be sent for now. {line}")
+
+
+def notice(title: str, *sections: Section, follow: tuple[tuple[str, str], ...] = ()) -> Reply:
+    return Reply(title, sections, actions(*follow), tone="notice")
+
+
+def problem(text: str, usage: str) -> Reply:
+    return Reply("That did not work", (Section(text), Section(usage)), actions(("Settings", "settings")),
+                 tone="error")
+
+
+async def _service(ctx: Context, *, change: bool) -> ChatService | Reply:
+    """The chat service, or the Reply that explains why the command cannot run here."""
+    if ctx.chats is None:
+        return notice("Subscriptions", Section(messages.SUBSCRIPTIONS_UNAVAILABLE))
+    if change and ctx.may_manage is not None and not await ctx.may_manage():
+        return notice("Not allowed", Section(NOT_ALLOWED), follow=(("Settings", "settings"),))
+    return ctx.chats
+
+
+async def _confirm(b: Briefing, chats: ChatService, ctx: Context, title: str, lead: str,
+                   settings: ChatSettings) -> Reply:
+    zone = display_zone(b, settings, ctx)
+    posts = await chats.upcoming(ctx.chat, UPCOMING_SHOWN)
+    what = describe(b, settings, zone)
+    sections = [Section(lead, bullets=tuple(what)), upcoming_section(b, posts, zone, ctx)]
+    return notice(title, *sections, follow=(("Settings", "settings"), ("Countdown", "countdown")))
+
+
+# --- the commands --------------------------------------------------------------------------
+
+
+@command("subscribe", "Countdown reminders in this chat before the event", usage="[offsets] [HH:MM]",
+         group=GROUP, example="subscribe 3d 1d at 08:00")
+async def subscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
+    chats = await _service(ctx, change=True)
+    if isinstance(chats, Reply):
+        return chats
+    try:
+        offsets, at = parse_subscribe(q.args)
+    except ValueError as exc:
+        return problem(f"{exc}.", SUBSCRIBE_USAGE)
+    settings = await chats.subscribe(ctx.chat, offsets, at)
+    return await _confirm(b, chats, ctx, "Subscribed", "This chat will get:", settings)
+
+
+@command("unsubscribe", "Stop reminders and daily posts in this chat", group=GROUP)
+async def unsubscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
+    chats = await _service(ctx, change=True)
+    if isinstance(chats, Reply):
+        return chats
+    if not await chats.unsubscribe(ctx.chat):
+        return notice("Not subscribed", Section("This chat had no reminders or daily posts to stop."),
+                      follow=(("Subscribe", "subscribe"),))
+    return notice("Unsubscribed", Section("This chat will get no more reminders or daily posts."),
+                  follow=(("Subscribe again", "subscribe"),))
+
+
+@command("settings", "This chat's timezone, reminders and daily post", group=GROUP)
+async def settings_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
+    chats = await _service(ctx, change=False)
+    if isinstance(chats, Reply):
+        return chats
+    settings = await chats.settings(ctx.chat)
+    zone = display_zone(b, settings, ctx)
+    shown = settings.timezone or f"not set: {zone.key} is used"
+    lines = describe(b, settings, zone) or ["No reminders and no daily post."]
+    sections = [Section(heading="Timezone", text=shown), Section(heading="Posts", bullets=tuple(lines))]
+    if settings.stopped:
+        sections.append(Section(f"Posting here stopped: {settings.stopped}. /subscribe starts it again."))
+    if settings.reminders or settings.daily_at:
+        sections.append(upcoming_section(b, await chats.upcoming(ctx.chat, UPCOMING_SHOWN), zone, ctx))
+    return notice("Settings for this chat", *sections,
+                  follow=(("Subscribe", "subscribe"), ("Daily at 08:00", "daily 08:00")))
+
+
+@command("timezone", "Show every date in this chat in your timezone", usage="ZONE", group=GROUP,
+         example="timezone Europe/Kyiv")
+async def timezone(b: Briefing, q: Query, ctx: Context) -> Reply:
+    chats = await _service(ctx, change=bool(q.args.strip()))
+    if isinstance(chats, Reply):
+        return chats
+    wanted = q.args.strip()
+    if not wanted:
+        current = (await chats.settings(ctx.chat)).timezone
+        text = f"This chat's timezone is {current}." if current else "This chat has not chosen a timezone."
+        return notice("Timezone", Section(text), Section(TIMEZONE_USAGE))
+    name: str | None = None
+    if wanted.lower() not in ("reset", "off", "default"):
+        name, close = find_zone(wanted)
+        if name is None:
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            return problem(f"“{echo(wanted)}” is not a timezone I know.{hint}", TIMEZONE_USAGE)
+    settings = await chats.set_timezone(ctx.chat, name)
+    zone = display_zone(b, settings, ctx)
+    lead = (f"Dates in this chat are now shown in {timefmt.zone_label(zone, ctx.now())}." if name
+            else f"This chat's timezone is reset: dates are shown in {zone.key}.")
+    if settings.reminders or settings.daily_at:
+        return await _confirm(b, chats, ctx, "Timezone set", lead, settings)
+    line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), zone, b.seed.as_of)
+    return notice("Timezone set", Section(lead), Section(line), follow=(("When", "when"),))
+
+
+@command("daily", "A briefing post every day at this local time, or off", usage="HH:MM|off", group=GROUP,
+         example="daily 08:00")
+async def daily(b: Briefing, q: Query, ctx: Context) -> Reply:
+    chats = await _service(ctx, change=True)
+    if isinstance(chats, Reply):
+        return chats
+    wanted = q.args.strip()
+    if wanted.lower() in ("off", "stop", "none", "no"):
+        settings = await chats.set_daily(ctx.chat, None)
+        text = "No more daily briefing posts in this chat."
+        if settings.reminders:
+            text += " Countdown reminders stay on (/unsubscribe stops them)."
+        return notice("Daily post off", Section(text), follow=(("Settings", "settings"),))
+    try:
+        at = parse_time(wanted) if wanted else None
+    except ValueError as exc:
+        return problem(f"{exc}.", DAILY_USAGE)
+    if at is None:
+        return problem("Which time of day?", DAILY_USAGE)
+    settings = await chats.set_daily(ctx.chat, at)
+    lead = "This chat will get a daily briefing (the countdown and the summary):"
+    return await _confirm(b, chats, ctx, "Daily post on", lead, settings)
