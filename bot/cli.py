@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -84,15 +85,56 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_console(args: argparse.Namespace) -> int:
+async def serve_console(briefing: Briefing, clock: SystemClock, zone: ZoneInfo | None, data: Path) -> None:
+    """The console chat with its store and scheduler: posts it subscribes to print in the terminal."""
+    from bot.chats import StoreChats
     from bot.console import Console
+    from bot.pacing import unpaced
+    from bot.scheduler import Scheduler, scheduling
+    from bot.store import default_url, open_store
 
-    data = Path(os.environ.get("BRIEFING_DATA_DIR", "data"))
-    console = Console(_service(args), history=data / "console_history")
+    store = await open_store(default_url(data))
     try:
-        asyncio.run(console.run())
+        chats = StoreChats(store, briefing, clock, zone)
+        service = BriefingService(briefing, clock, zone=zone, chats=chats)
+        console = Console(service, history=data / "console_history")
+        scheduler = Scheduler(store, briefing, clock, {"console": console}, chats=chats, default_zone=zone,
+                              pacer=unpaced())
+        async with scheduling(scheduler, drain_timeout=2.0):
+            await console.run()
+    finally:
+        await store.close()
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    data = Path(os.environ.get("BRIEFING_DATA_DIR", "data"))
+    try:
+        asyncio.run(serve_console(load_briefing(), clock_from(args), args.tz, data))
     except KeyboardInterrupt:
         sys.stdout.write("\n")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Print every post one subscribed chat would get between --from and --to, at its time."""
+    from bot.console import render
+    from bot.planning import replay
+    from bot.store import Subscription, Wanted
+    from handlers.context import CONSOLE_CHAT
+
+    briefing = load_briefing()
+    start, end = args.start, args.end
+    wanted = Wanted(not args.no_reminders, args.offsets, args.at, args.daily)
+    sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, args.tz.key if args.tz else None, True,
+                       None, start)
+    posts = replay(briefing, sub, start, end)
+    sys.stdout.write(f"Replay: the posts of one chat subscribed to “{briefing.deck.title}”.\n\n")
+    for post, reply in posts:
+        local = post.due.astimezone(post.zone)
+        stamp = f"{local:%A %Y-%m-%d %H:%M} {local.isoformat()[-6:]}"
+        sys.stdout.write(f"=== {stamp} ({post.zone.key}) · {post.what}\n")
+        sys.stdout.write(render(dataclasses.replace(reply, actions=())) + "\n")
+    sys.stdout.write(f"{len(posts)} post(s) from {start.isoformat()} to {end.isoformat()}.\n")
     return 0
 
 
@@ -140,6 +182,43 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 1 if incomplete else 0
 
 
+def _offsets(text: str) -> tuple[str, ...]:
+    from handlers.subscriptions import parse_subscribe
+
+    try:
+        offsets, _at = parse_subscribe(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return offsets or ()
+
+
+def _time(text: str) -> dt.time:
+    from handlers.subscriptions import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    replay = sub.add_parser("replay", help="print every post a subscribed chat would get (simulated clock)")
+    replay.add_argument("--from", dest="start", type=_moment, required=True, metavar="ISO",
+                        help="the simulated subscription starts here, e.g. 2025-05-25T00:00+03:00")
+    replay.add_argument("--to", dest="end", type=_moment, required=True, metavar="ISO", help="and ends here")
+    replay.add_argument("--tz", type=_zone, metavar="ZONE",
+                        help="the chat's timezone (default: each event's own)")
+    replay.add_argument("--offsets", type=_offsets, default=None, metavar="LIST",
+                        help='reminder offsets, e.g. "7d,1d,3h,start" (default: D-7, D-3, D-1, D-0 for '
+                             "an event known by its day; 7d, 3d, 1d, 3h, 1h, start for one with a time)")
+    replay.add_argument("--at", type=_time, default=dt.time(9, 0), metavar="HH:MM",
+                        help="local time of reminders for events known by their day (default 09:00)")
+    replay.add_argument("--daily", type=_time, default=None, metavar="HH:MM",
+                        help="also a daily briefing post at this local time")
+    replay.add_argument("--no-reminders", action="store_true", help="only the daily post")
+    replay.set_defaults(run=cmd_replay)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing-bot",
@@ -157,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("text", help='e.g. "/who lavrov" or "when are the talks?"')
     add_clock_options(ask)
     ask.set_defaults(run=cmd_ask)
+
+    add_replay_parser(sub)
 
     check = sub.add_parser("check", help="check every deck against its seed article")
     check.add_argument("--decks", type=Path, default=None, metavar="DIR",

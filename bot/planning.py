@@ -46,6 +46,7 @@ class Post:
     chat: ChatRef
     kind: PostKind
     event_id: str  # the event counted down to (the main event for the daily post)
+    occurrence: str  # the event's date (and time) when planned: a moved event gets new posts
     label: str  # "D-3", "3h", "start", or the local date of a daily post
     due: dt.datetime  # UTC, on the bot's clock
     until: dt.datetime  # after this the post would mislead: it is skipped
@@ -57,7 +58,7 @@ class Post:
         """The ledger key: unique per subscription."""
         if self.kind == "daily":
             return f"daily:{self.label}"
-        return f"event:{self.event_id}:{self.label}"
+        return f"event:{self.event_id}@{self.occurrence}:{self.label}"
 
     @property
     def job_id(self) -> str:
@@ -101,6 +102,12 @@ def event_end(event: EventCard, zone: ZoneInfo) -> dt.datetime | None:
     return start if event.precision == "minute" else start + DAY
 
 
+def occurrence(event: EventCard) -> str:
+    """'2025-06-02', or '2025-06-02T14:00' for an event with a time."""
+    day = event.date.isoformat() if event.date else "undated"
+    return f"{day}T{event.time:%H:%M}" if event.time else day
+
+
 def _local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
     """`at` on `day` in `zone`, as UTC; a time skipped by a DST change falls just after it."""
     return dt.datetime.combine(day, at, tzinfo=zone).astimezone(dt.UTC)
@@ -130,8 +137,8 @@ def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Itera
             until = end + START_GRACE if at_start else end
             if due >= until:  # a D-0 at a local time after the event's day ended (far-west chats)
                 continue
-            yield Post(sub.id, sub.chat, "reminder", event.id, offset.label(event.precision), due, until,
-                       zone, reader)
+            yield Post(sub.id, sub.chat, "reminder", event.id, occurrence(event),
+                       offset.label(event.precision), due, until, zone, reader)
 
 
 def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start: dt.datetime,
@@ -144,8 +151,8 @@ def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start:
     day = max(start, sub.since).astimezone(zone).date() - DAY
     while (due := _local(day, at, zone)) < min(end, over):
         next_day = _local(day + DAY, dt.time(0), zone)
-        yield Post(sub.id, sub.chat, "daily", b.deck.main.id, day.isoformat(), due, min(next_day, over),
-                   zone, reader)
+        yield Post(sub.id, sub.chat, "daily", b.deck.main.id, occurrence(b.deck.main), day.isoformat(), due,
+                   min(next_day, over), zone, reader)
         day += DAY
 
 

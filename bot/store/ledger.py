@@ -82,9 +82,12 @@ class Ledger:
         return await self._settle(claim, now, status="sent", sent_at=now, sent_to=sent_to[:140],
                                   message_ids=",".join(message_ids)[:200], reason=note, claim_token=None)
 
-    async def mark_failed(self, claim: Claim, reason: str, now: dt.datetime) -> bool:
-        """Give the post up for good (the destination is gone, or the platform rejected it)."""
-        return await self._settle(claim, now, status="failed", reason=reason[:_REASON_MAX], claim_token=None)
+    async def mark_failed(self, claim: Claim, reason: str, now: dt.datetime, *,
+                          skipped: bool = False) -> bool:
+        """Give the post up for good: the destination is gone, the platform rejected it, or (with
+        `skipped`) it became too late while it waited."""
+        return await self._settle(claim, now, status="skipped" if skipped else "failed",
+                                  reason=reason[:_REASON_MAX], claim_token=None)
 
     async def release(self, claim: Claim, reason: str, now: dt.datetime) -> bool:
         """Hand the post back as pending, so a later attempt (here or on another replica) may send it."""
@@ -105,13 +108,15 @@ class Ledger:
                        DeliveryRow.status == "pending")
                 .values(status="skipped", reason=reason[:_REASON_MAX], updated_at=now))) == 1
 
-    async def recover(self, owner: str, stale_before: dt.datetime, now: dt.datetime) -> int:
-        """Hand back claims left by a dead process: `owner`'s own, and anyone's older than the lease."""
+    async def recover(self, owner: str | None, stale_before: dt.datetime, now: dt.datetime) -> int:
+        """Hand back claims left by a dead process: anyone's older than the lease and, at start-up,
+        every claim of `owner` (this replica's previous life: nobody else uses its name)."""
+        stale = DeliveryRow.claimed_at < stale_before
         async with self.sessions.begin() as session:
             return _changed(await session.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.status == "claimed",
-                       or_(DeliveryRow.owner == owner, DeliveryRow.claimed_at < stale_before))
+                       or_(DeliveryRow.owner == owner, stale) if owner is not None else stale)
                 .values(status="pending", reason="claim recovered after a restart", owner=None,
                         claim_token=None, claimed_at=None, updated_at=now)))
 

@@ -1,0 +1,125 @@
+"""Pacing of pushed posts, per platform, so a fan-out stays inside what the platform allows.
+
+Telegram: 30 messages a second overall, 1 a second per private chat, 20 a minute per group or
+channel. Slack: 1 a second per channel. Each limit is a sliding window of reservations: a post
+first waits for its chat's window, then takes the next slot of the platform's overall window,
+so the overall reservations are made in time order and never exceed the limit in any window.
+A 429 pauses the whole platform for the wait it names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from handlers.context import ChatRef
+
+_SWEEP_EVERY = 1000  # reservations between sweeps of idle chats' windows
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    count: int
+    period: float  # seconds
+
+    def __post_init__(self) -> None:
+        if self.count < 1 or self.period <= 0:
+            raise ValueError(f"a limit needs a positive count and period, not {self.count}/{self.period}s")
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    overall: Limit | None = None
+    per_chat: Mapping[str, Limit] = field(default_factory=dict)  # by chat kind; "*" for any kind
+
+    def for_chat(self, kind: str) -> Limit | None:
+        return self.per_chat.get(kind) or self.per_chat.get("*")
+
+
+TELEGRAM = Rules(Limit(30, 1.0), {"private": Limit(1, 1.0), "group": Limit(20, 60.0),
+                                  "channel": Limit(20, 60.0)})
+SLACK = Rules(None, {"*": Limit(1, 1.0)})
+DEFAULT_RULES: Mapping[str, Rules] = {"telegram": TELEGRAM, "slack": SLACK}
+
+
+class Window:
+    """The last `count` reservations of one limit, oldest first."""
+
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+        self.times: deque[float] = deque(maxlen=limit.count)
+
+    def reserve(self, now: float) -> float:
+        """The earliest moment at or after `now` that keeps the limit, taken for one message."""
+        at = now
+        if len(self.times) == self.limit.count:
+            at = max(at, self.times[0] + self.limit.period)
+        if self.times and at < self.times[-1]:
+            at = self.times[-1]  # keep reservations ordered, which the window test above relies on
+        self.times.append(at)
+        return at
+
+    def idle(self, now: float) -> bool:
+        return not self.times or self.times[-1] + self.limit.period <= now
+
+
+class Pacer:
+    """Waits before each pushed post as long as the platform's limits require."""
+
+    def __init__(
+        self,
+        rules: Mapping[str, Rules] = DEFAULT_RULES,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.rules = rules
+        self.clock = clock
+        self.sleep = sleep
+        self._overall: dict[str, Window] = {}
+        self._chats: dict[str, Window] = {}
+        self._paused_until: dict[str, float] = {}
+        self._reserved = 0
+
+    async def wait(self, chat: ChatRef) -> float:
+        """Sleep until `chat` may get its next post; returns the seconds waited."""
+        rules = self.rules.get(chat.platform)
+        if rules is None:
+            return 0.0
+        started = self.clock()
+        limit = rules.for_chat(chat.kind)
+        if limit is not None:
+            window = self._chats.setdefault(f"{chat.platform}:{chat.chat_id}", Window(limit))
+            await self._until(window.reserve(self.clock()))
+        await self._until(self._paused_until.get(chat.platform, 0.0))
+        if rules.overall is not None:
+            window = self._overall.setdefault(chat.platform, Window(rules.overall))
+            await self._until(window.reserve(max(self.clock(), self._paused_until.get(chat.platform, 0.0))))
+        self._count()
+        return self.clock() - started
+
+    def pause(self, platform: str, seconds: float) -> None:
+        """The platform said to wait (429 with retry-after): hold every post to it that long."""
+        until = self.clock() + max(seconds, 0.0)
+        self._paused_until[platform] = max(self._paused_until.get(platform, 0.0), until)
+
+    async def _until(self, moment: float) -> None:
+        delay = moment - self.clock()
+        if delay > 0:
+            await self.sleep(delay)
+
+    def _count(self) -> None:
+        """Forget the windows of chats that have been quiet for a whole period (bounded memory)."""
+        self._reserved += 1
+        if self._reserved % _SWEEP_EVERY == 0:
+            now = self.clock()
+            for key in [k for k, w in self._chats.items() if w.idle(now)]:
+                del self._chats[key]
+
+
+def unpaced() -> Pacer:
+    """A pacer with no limits (the console; tests that are not about pacing)."""
+    return Pacer({})
