@@ -189,6 +189,7 @@ class Scheduler:
     async def _apply(self, subs: list[Subscription], entries: Mapping[tuple[int, str], Entry],
                      *, replace_all: bool) -> None:
         now = self.clock.now()
+        subs = [s for s in subs if s.chat.platform in self.delivery.adapters]  # others: another replica's
         posts = plan(self.briefing, subs, now - self.lookback, now + self.horizon, self.default_zone)
         future = [p for p in posts if p.due > now]
         if replace_all:

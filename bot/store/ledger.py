@@ -147,7 +147,7 @@ class Ledger:
         """How many rows are in each status."""
         query = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
         async with self.sessions() as session:
-            return {status: int(n) for status, n in (await session.execute(query)).tuples()}
+            return {status: int(n) for status, n in (await session.execute(query)).all()}
 
     @staticmethod
     async def forget_from(session: AsyncSession, subscription_id: int, moment: dt.datetime) -> None:

@@ -155,9 +155,9 @@ class Store:
         async with self.sessions.begin() as session:
             rows = (await session.execute(select(SubscriptionRow).where(
                 SubscriptionRow.platform == platform, SubscriptionRow.chat_id == old_id))).scalars().all()
-            taken = set((await session.execute(
+            taken = {(thread, deck) for thread, deck in (await session.execute(
                 select(SubscriptionRow.thread_id, SubscriptionRow.deck).where(
-                    SubscriptionRow.platform == platform, SubscriptionRow.chat_id == new_id))).tuples())
+                    SubscriptionRow.platform == platform, SubscriptionRow.chat_id == new_id))).all()}
             moved = []
             for row in rows:
                 if (row.thread_id, row.deck) in taken:
@@ -181,7 +181,7 @@ class Store:
                                                   ChatSettingsRow.chat_id == SubscriptionRow.chat_id))
                  .where(*where).order_by(SubscriptionRow.id))
         async with self.sessions() as session:
-            return [_record(row, zone) for row, zone in (await session.execute(query)).tuples()]
+            return [_record(row, zone) for row, zone in (await session.execute(query)).all()]
 
     async def delete_everything(self) -> None:
         """Empty every table (tests and benchmarks reuse one database)."""
