@@ -21,7 +21,9 @@ from content.loader import DECKS_DIR, Briefing, load_all
 from handlers.clock import SystemClock, parse_moment
 
 if TYPE_CHECKING:
-    from bot.config import PlatformStatus
+    from bot.config import PlatformStatus, Settings
+
+log = logging.getLogger("briefing.cli")
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -60,10 +62,10 @@ def clock_from(args: argparse.Namespace) -> SystemClock:
     return SystemClock(args.now)
 
 
-def load_briefing(decks: Path | None = None) -> Briefing:
-    """The deck the bot serves: the one named by $BRIEFING_DECK, else the first one."""
+def load_briefing(decks: Path | None = None, wanted: str | None = None) -> Briefing:
+    """The deck the bot serves: the one named `wanted` (default $BRIEFING_DECK), else the first one."""
     briefings = load_all(decks)
-    wanted = os.environ.get("BRIEFING_DECK")
+    wanted = wanted or os.environ.get("BRIEFING_DECK")
     for b in briefings:
         if wanted in (None, "", b.deck.id):
             return b
@@ -164,13 +166,10 @@ def _platform_line(status: PlatformStatus) -> str:
 
 def cmd_config(args: argparse.Namespace) -> int:
     """Print the effective configuration, secrets masked, and what each platform still lacks."""
-    from bot.config import ConfigError, describe, load_settings
+    from bot.config import describe
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        for problem in exc.problems:
-            sys.stderr.write(f"error: {problem}\n")
+    settings = _settings()
+    if settings is None:
         return 2
     rows = describe(settings)
     width = max(len(name) for name, _ in rows)
@@ -219,6 +218,39 @@ def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     replay.set_defaults(run=cmd_replay)
 
 
+def _settings() -> Settings | None:
+    """The configuration, or None after printing what is wrong with it."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem}\n")
+        return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve every configured platform (the console too, when none is and this is a terminal)."""
+    from bot.logs import configure_logging
+    from bot.runtime import Runtime, StartupError
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    console = not settings.enabled_platforms() and sys.stdin.isatty()
+    level = settings.log_level if "log_level" in settings.model_fields_set or not console else "WARNING"
+    configure_logging(settings.log_format, level, settings.secrets())
+    try:
+        runtime = Runtime(settings, load_briefing(wanted=settings.deck), console=console)
+        return asyncio.run(runtime.run())
+    except StartupError as exc:
+        log.error("cannot start: %s", exc)
+    except Exception:  # the traceback goes to the (redacted) log, not raw to stderr
+        log.exception("the bot stopped on an unexpected error")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing-bot",
@@ -248,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     config = sub.add_parser("config", help="print the effective configuration (secrets masked)")
     config.set_defaults(run=cmd_config)
+
+    run = sub.add_parser("run", help="serve Telegram and Slack as configured, with /healthz and /metrics")
+    run.set_defaults(run=cmd_run)
     return parser
 
 
@@ -261,12 +296,22 @@ def _env_defaults(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                 parser.error(f"{env}: {exc}")
 
 
+def _default_command() -> str:
+    """`run` when a platform is configured (a container, a server), else the console."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        return "run" if any(s.configured for s in load_settings().platforms().values()) else "console"
+    except ConfigError:
+        return "run"  # which reports what is wrong
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["console", *(argv or sys.argv[1:])])
+        args = parser.parse_args([_default_command(), *(argv or sys.argv[1:])])
     _env_defaults(args, parser)
     try:
         code: int = args.run(args)
