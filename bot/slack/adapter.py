@@ -224,11 +224,19 @@ class SlackAdapter:
         self.app.error(self.on_error)
 
     @contextlib.asynccontextmanager
-    async def _busy(self) -> AsyncIterator[None]:
+    async def _answering(self, context: AsyncBoltContext) -> AsyncIterator[None]:
+        """One answer under way (drain() waits for it); if it fails, log and apologise.
+
+        Failures are caught here rather than left to bolt's error handler: after ack(), bolt's
+        runner hands that handler an empty response and stores it as the ack, so a listener
+        that fails within bolt's 10 ms poll loses its ack and the request fails after 3 s.
+        """
         self._busy_count += 1
         self._idle.clear()
         try:
             yield
+        except Exception as exc:
+            await self.on_error(exc, context)
         finally:
             self._busy_count -= 1
             if self._busy_count == 0:
@@ -248,7 +256,7 @@ class SlackAdapter:
     async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                          context: AsyncBoltContext) -> None:
         """`/briefing <text>`: acked at once, answered through the response URL, to the reader only."""
-        async with self._busy():  # entered first, so that drain() waits for this answer too
+        async with self._answering(context):  # entered first, so that drain() waits for this answer too
             await ack()
             text = reader_text(str(command.get("text", "")), context.bot_user_id) or "start"
             chat = chat_ref(str(command["channel_id"]))
@@ -285,7 +293,7 @@ class SlackAdapter:
         await self._converse(event, context)
 
     async def _converse(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        async with self._busy():
+        async with self._answering(context):
             chat = chat_ref(str(event["channel"]), event.get("thread_ts"))
             text = reader_text(str(event.get("text", "")), context.bot_user_id) or "start"
             await self.reply_to_reader(chat, await self.answer(text, chat, event.get("user")))
@@ -299,9 +307,9 @@ class SlackAdapter:
                 await self.events.chat_gone(chat, gone.reason)
 
     async def on_followup(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
-                          respond: AsyncRespond) -> None:
+                          respond: AsyncRespond, context: AsyncBoltContext) -> None:
         """A follow-up button: its value is the command to run."""
-        async with self._busy():
+        async with self._answering(context):
             await ack()
             user = str(body["user"]["id"])
             channel = (body.get("channel") or {}).get("id")
@@ -316,9 +324,9 @@ class SlackAdapter:
             await self.respond(respond, render(reply, share=self._share(chat, reply, command)))
 
     async def on_share(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
-                       respond: AsyncRespond) -> None:
+                       respond: AsyncRespond, context: AsyncBoltContext) -> None:
         """"Share in channel": the card again, for everyone, and the private copy removed."""
-        async with self._busy():
+        async with self._answering(context):
             await ack()
             user = str(body["user"]["id"])
             chat = chat_ref(str(body["channel"]["id"]))
@@ -326,11 +334,11 @@ class SlackAdapter:
             await self.respond(respond, render(reply), response_type="in_channel")
             await respond(delete_original=True)
 
-    async def on_home_opened(self, event: dict[str, Any]) -> None:
+    async def on_home_opened(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         """The App Home tab: published afresh each time it is opened (the countdown moves)."""
         if event.get("tab") != "home":
             return
-        async with self._busy():
+        async with self._answering(context):
             user = str(event["user"])
             chat = chat_ref(str(event.get("channel") or user))
             summary = await self.answer("summary", chat, user)
@@ -348,7 +356,7 @@ class SlackAdapter:
             return None
 
     async def on_error(self, error: Exception, context: AsyncBoltContext) -> None:
-        """Bolt's last resort for a failing listener: log it, tell the reader briefly, carry on."""
+        """A failed answer (also bolt's error handler): log it, tell the reader briefly, carry on."""
         log.error("slack listener failed: %s: %s", type(error).__name__, clip(str(error), 300),
                   exc_info=error)
         messages = render(apology())

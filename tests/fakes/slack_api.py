@@ -345,11 +345,12 @@ class FakeSocketMode:
     def __init__(self, slack: FakeSlack) -> None:
         self.slack = slack
         self.acks: list[dict[str, Any]] = []
+        self.sent: list[dict[str, Any]] = []  # the envelopes pushed to the app
         self.connections = 0  # how many times a client connected
         self.tickets: set[str] = set()
         self._open: list[web.WebSocketResponse] = []
         self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._connected = asyncio.Event()
+        self._state = asyncio.Condition()
 
     @property
     def connected(self) -> bool:
@@ -360,9 +361,20 @@ class FakeSocketMode:
         self.tickets.add(ticket)
         return f"ws://127.0.0.1:{self.slack.port}/link/?ticket={ticket}&app_id={self.slack.app_id}"
 
-    async def wait_connected(self, within: float = 5.0) -> None:
-        async with asyncio.timeout(within):
-            await self._connected.wait()
+    async def wait_connected(self, count: int = 1, *, within: float = 5.0) -> None:
+        """Wait until the app is connected, after at least `count` connections in all."""
+        await self._wait_state(lambda: self.connected and self.connections >= count, within)
+
+    async def wait_disconnected(self, *, within: float = 5.0) -> None:
+        await self._wait_state(lambda: not self.connected, within)
+
+    async def _wait_state(self, done: Callable[[], bool], within: float) -> None:
+        async with asyncio.timeout(within), self._state:
+            await self._state.wait_for(done)
+
+    async def _changed(self) -> None:
+        async with self._state:
+            self._state.notify_all()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ticket = request.query.get("ticket", "")
@@ -376,15 +388,14 @@ class FakeSocketMode:
         await ws.send_json({"type": "hello", "num_connections": len(self._open),
                             "debug_info": {"host": "applink-fake", "approximate_connection_time": 3600},
                             "connection_info": {"app_id": self.slack.app_id}})
-        self._connected.set()
+        await self._changed()
         try:
             async for msg in ws:
                 if msg.type == aiohttp.WSMsgType.TEXT:
                     self._ack(json.loads(msg.data))
         finally:
             self._open.remove(ws)
-            if not self.connected:
-                self._connected.clear()
+            await self._changed()
         return ws
 
     def _ack(self, ack: dict[str, Any]) -> None:
@@ -404,6 +415,7 @@ class FakeSocketMode:
                     "retry_attempt": 0, "retry_reason": ""}
         acked = asyncio.get_running_loop().create_future()
         self._waiting[envelope_id] = acked
+        self.sent.append(envelope)
         await live[-1].send_json(envelope)
         try:
             async with asyncio.timeout(within):
