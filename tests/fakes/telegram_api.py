@@ -55,6 +55,7 @@ _MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{4,32}\b")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _BOT_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_POLL = 0.02  # how often wait_for looks at state outside the fake
 
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup "
                 "are exactly the same as a current content and reply markup of the message")
@@ -174,6 +175,9 @@ class User:
         return data
 
 
+ANONYMOUS_ADMIN = User(1087968824, "Group", "GroupAnonymousBot", is_bot=True)
+
+
 @dataclass
 class Chat:
     id: int
@@ -215,10 +219,8 @@ class Message:
     date: int = field(default_factory=lambda: int(time.time()))
     sender_chat: Chat | None = None
     inline_message_id: str | None = None
+    from_bot: bool = False  # sent by the bot under test
 
-    @property
-    def from_bot(self) -> bool:
-        return self.sender is not None and self.sender.is_bot
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -249,6 +251,7 @@ class CallbackQuery:
     data: str
     message: Message | None
     inline_message_id: str | None = None
+    from_bot: bool = False  # sent by the bot under test
     answered: bool = False
     answer: dict[str, Any] | None = None
 
@@ -439,6 +442,8 @@ class FakeTelegram:
         """A reader's message (a command gets its bot_command entity) as an update for the bot."""
         chat = self.chats[where.id]
         sender = user if user is not None else where if isinstance(where, User) else None
+        if sender_chat is not None and sender is None:
+            sender = ANONYMOUS_ADMIN  # what Telegram puts in `from` when an admin posts as the group
         if chat.type == "channel":
             sender, sender_chat = None, chat
         entities = _command_entities(text)
@@ -451,10 +456,11 @@ class FakeTelegram:
                                     entities=entities, extra=extra)
         return message
 
-    def press(self, user: User, message: Message, text: str) -> CallbackQuery:
-        """The reader presses the button labelled `text` under `message`."""
-        button = message.button(text)
-        query = CallbackQuery(str(next(self._ids)), user, button["callback_data"],
+    def press(self, user: User, message: Message, text: str | None = None, *, data: str | None = None) -> CallbackQuery:
+        """The reader presses the button labelled `text` under `message` (or, from an older
+        keyboard still on their screen, a button carrying `data`)."""
+        data = data if data is not None else message.button(str(text))["callback_data"]
+        query = CallbackQuery(str(next(self._ids)), user, data,
                               None if message.inline_message_id else message, message.inline_message_id)
         self.callback_queries[query.id] = query
         payload: dict[str, Any] = {"id": query.id, "from": user.json(), "data": query.data,
@@ -506,7 +512,11 @@ class FakeTelegram:
         return [c for c in self.calls if c.method == method]
 
     async def wait_for(self, predicate: Callable[[], bool], *, within: float = 5.0, what: str = "") -> None:
-        """Wait until `predicate()` holds; fail the test after `within` seconds."""
+        """Wait until `predicate()` holds; fail the test after `within` seconds.
+
+        Wakes on every change to the fake, and every few milliseconds for state kept elsewhere
+        (what a test's ChatEvents recorded, say).
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while not predicate():
@@ -515,7 +525,7 @@ class FakeTelegram:
                 raise AssertionError(f"timed out after {within}s waiting for {what or predicate}")
             tick = self._tick
             try:
-                await asyncio.wait_for(tick.wait(), remaining)
+                await asyncio.wait_for(tick.wait(), min(remaining, _POLL))
             except TimeoutError:
                 continue
 
@@ -571,7 +581,8 @@ class FakeTelegram:
         message = Message(chat.id, next(ids), text, sender, entities or [], thread_id=thread_id,
                           sender_chat=sender_chat)
         self.messages_by_chat.setdefault(chat.id, []).append(message)
-        if notify and not (sender is not None and sender.is_bot):
+        message.from_bot = sender is self.bot
+        if notify and not message.from_bot:
             payload = self.message_json(message) | (extra or {})
             self._enqueue("channel_post" if chat.type == "channel" else "message", payload)
         else:
