@@ -192,9 +192,12 @@ class Delivery:
             self._tasks[task] = "sending"
         try:
             sent: Sent = await adapter.send(chat, reply)
-        finally:
+        except BaseException:
             if task is not None and task in self._tasks:
-                self._tasks[task] = "waiting"
+                self._tasks[task] = "waiting"  # a retry's wait may be cut short by a shutdown
+            raise
+        # Still "sending" until marked: a drain that cancelled it now would hand back a post
+        # that has already reached the chat, and the next start would send it twice.
         note = f"late by {self.clock.now() - post.due}" if late else None
         if not await self.store.ledger.mark_sent(claim, chat.key, sent.message_ids, real_now(), note):
             log.error("delivery chat=%s post=%s sent after its claim was taken back: it may arrive twice",
