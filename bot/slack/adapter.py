@@ -59,7 +59,7 @@ class SlackStartError(RuntimeError):
 
 
 class ReplyRefused(RuntimeError):
-    """A response URL did not take the reply (expired, malformed); logged by bolt's error handler."""
+    """A response URL did not take the reply (expired, malformed): logged, the reader gets an apology."""
 
 
 class SlackAdapter:
@@ -114,6 +114,7 @@ class SlackAdapter:
 
     @property
     def ready(self) -> bool:
+        """Started, and in Socket Mode connected right now (false while it reconnects)."""
         if not self._started:
             return False
         if self._socket is None:
@@ -125,6 +126,8 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Check the bot token (auth.test), then connect Socket Mode when an app token is set."""
+        if self._started:
+            return
         auth = await self._call_at_start("SLACK_BOT_TOKEN", self.client.auth_test())
         log.info("slack connected team=%s bot_user=%s mode=%s", auth.get("team_id"), auth.get("user_id"),
                  self.mode)
@@ -224,8 +227,8 @@ class SlackAdapter:
         self.app.error(self.on_error)
 
     @contextlib.asynccontextmanager
-    async def _answering(self, context: AsyncBoltContext) -> AsyncIterator[None]:
-        """One answer under way (drain() waits for it); if it fails, log and apologise.
+    async def _answering(self, context: AsyncBoltContext, *, apologise: bool = True) -> AsyncIterator[None]:
+        """One answer under way (drain() waits for it); if it fails, log it and apologise.
 
         Failures are caught here rather than left to bolt's error handler: after ack(), bolt's
         runner hands that handler an empty response and stores it as the ack, so a listener
@@ -236,7 +239,10 @@ class SlackAdapter:
         try:
             yield
         except Exception as exc:
-            await self.on_error(exc, context)
+            if apologise:
+                await self.on_error(exc, context)
+            else:
+                log_failure(exc)
         finally:
             self._busy_count -= 1
             if self._busy_count == 0:
@@ -338,7 +344,7 @@ class SlackAdapter:
         """The App Home tab: published afresh each time it is opened (the countdown moves)."""
         if event.get("tab") != "home":
             return
-        async with self._answering(context):
+        async with self._answering(context, apologise=False):  # nothing was asked: no apology in the DM
             user = str(event["user"])
             chat = chat_ref(str(event.get("channel") or user))
             summary = await self.answer("summary", chat, user)
@@ -357,8 +363,7 @@ class SlackAdapter:
 
     async def on_error(self, error: Exception, context: AsyncBoltContext) -> None:
         """A failed answer (also bolt's error handler): log it, tell the reader briefly, carry on."""
-        log.error("slack listener failed: %s: %s", type(error).__name__, clip(str(error), 300),
-                  exc_info=error)
+        log_failure(error)
         messages = render(apology())
         try:
             if context.respond is not None and context.response_url:
@@ -367,6 +372,10 @@ class SlackAdapter:
                 await self._post(chat_ref(where), messages[0])
         except Exception as exc:  # the apology is best effort: Slack may be what failed
             log.warning("slack apology not delivered: %s", type(exc).__name__)
+
+
+def log_failure(error: Exception) -> None:
+    log.error("slack listener failed: %s: %s", type(error).__name__, clip(str(error), 300), exc_info=error)
 
 
 def _token_kind(setting: str) -> str:

@@ -274,6 +274,7 @@ async def test_a_refused_home_view_is_logged_and_the_next_one_published(
     await bot.slack.wait_for("views.publish")
     await bot.settle()
     assert "slack listener failed: SlackApiError" in caplog.text
+    assert bot.slack.calls_to("chat.postMessage") == []  # nothing was asked: no apology in the DM
     await bot.deliver(bot.slack.home_opened())
     [_, published] = await bot.slack.wait_for("views.publish", 2)
     await bot.settle()

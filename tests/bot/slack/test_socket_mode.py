@@ -20,6 +20,8 @@ async def test_start_opens_a_connection_with_the_app_token(socket_bot: Bot) -> N
     assert opened.token == slack.app_token and opened.answer["url"].startswith("ws://127.0.0.1:")
     assert slack.socket.connections == 1 and slack.socket.connected
     assert socket_bot.adapter.ready and socket_bot.adapter.mode == "socket"
+    await socket_bot.adapter.start()  # started already: nothing more
+    assert slack.socket.connections == 1 and len(slack.calls) == 2
 
 
 @pytest.mark.parametrize("kind", ["slash command", "event", "block action"])
