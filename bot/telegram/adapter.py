@@ -203,6 +203,7 @@ class TelegramAdapter:
         if app.running:
             await app.stop()
         await app.shutdown()
+        await app.bot.shutdown()  # after a failed initialize() ptb leaves the bot's connections open
 
     # --- pushed posts --------------------------------------------------------------------------
 

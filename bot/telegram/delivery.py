@@ -96,7 +96,9 @@ class Outbox:
         for delay in (*self.retry_delays, None):
             try:
                 return await action()
-            except (RetryAfter, Forbidden, ChatMigrated, BadRequest, InvalidToken) as exc:
+            except InvalidToken as exc:  # ptb's message quotes the token: do not chain it
+                raise mapped(method, payload, exc) from None
+            except (RetryAfter, Forbidden, ChatMigrated, BadRequest) as exc:
                 raise mapped(method, payload, exc) from exc
             except (TimedOut, NetworkError) as exc:  # BadRequest, also a NetworkError, is caught above
                 if delay is None:

@@ -508,6 +508,11 @@ class FakeTelegram:
     def messages(self, chat_id: int, *, from_bot: bool = True) -> list[Message]:
         return [m for m in self.messages_by_chat.get(chat_id, []) if m.from_bot == from_bot]
 
+    @property
+    def pending_updates(self) -> int:
+        """Updates the bot has not confirmed yet (by a getUpdates with a higher offset)."""
+        return len(self._updates)
+
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
