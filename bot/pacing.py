@@ -1,7 +1,7 @@
 """Pacing of pushed posts, per platform, so a fan-out stays inside what the platform allows.
 
-Telegram: 30 messages a second overall, 1 a second per private chat, 20 a minute per group or
-channel. Slack: 1 a second per channel. Each limit is a sliding window of reservations: a post
+Telegram: 30 messages a second overall (evenly spaced), 1 a second per private chat, 20 a minute
+per group or channel. Slack: 1 a second per channel. Each limit is a sliding window of reservations: a post
 first waits for its chat's window, then takes the next slot of the platform's overall window,
 so the overall reservations are made in time order and never exceed the limit in any window.
 A 429 pauses the whole platform for the wait it names.
@@ -29,6 +29,12 @@ class Limit:
         if self.count < 1 or self.period <= 0:
             raise ValueError(f"a limit needs a positive count and period, not {self.count}/{self.period}s")
 
+    @classmethod
+    def spaced(cls, count: int, period: float = 1.0) -> Limit:
+        """`count` per `period`, evenly spaced: no window of `period` sees more, wherever it starts
+        (a burst of `count` at the turn of each period can look like more to the platform's clock)."""
+        return cls(1, period / count)
+
 
 @dataclass(frozen=True, slots=True)
 class Rules:
@@ -39,7 +45,7 @@ class Rules:
         return self.per_chat.get(kind) or self.per_chat.get("*")
 
 
-TELEGRAM = Rules(Limit(30, 1.0), {"private": Limit(1, 1.0), "group": Limit(20, 60.0),
+TELEGRAM = Rules(Limit.spaced(30), {"private": Limit(1, 1.0), "group": Limit(20, 60.0),
                                   "channel": Limit(20, 60.0)})
 SLACK = Rules(None, {"*": Limit(1, 1.0)})
 DEFAULT_RULES: Mapping[str, Rules] = {"telegram": TELEGRAM, "slack": SLACK}

@@ -36,12 +36,17 @@ async def times_of(p: Pacer, t: FakeTime, chats: list[ChatRef]) -> list[float]:
     return found
 
 
-async def test_telegram_overall_30_per_second() -> None:
+async def test_telegram_overall_30_per_second_evenly_spaced() -> None:
     p, t = pacer()
     times = await times_of(p, t, [chat(i) for i in range(61)])
-    assert times[:30] == [0.0] * 30
-    assert times[30:60] == [1.0] * 30
-    assert times[60] == 2.0
+    assert times == [round(i / 30, 6) for i in range(61)]
+    assert all(sum(1 for x in times if a <= x < a + 1.0 - 1e-6) <= 30 for a in times)
+
+
+async def test_a_burst_limit_allows_a_burst_then_waits() -> None:
+    p, t = pacer({"x": Rules(Limit(30, 1.0))})
+    times = await times_of(p, t, [chat(i, platform="x") for i in range(61)])
+    assert times[:30] == [0.0] * 30 and times[30:60] == [1.0] * 30 and times[60] == 2.0
 
 
 async def test_telegram_private_chat_once_a_second_and_group_20_a_minute() -> None:
@@ -49,7 +54,7 @@ async def test_telegram_private_chat_once_a_second_and_group_20_a_minute() -> No
     assert await times_of(p, t, [chat(1)] * 3) == [0.0, 1.0, 2.0]
     p, t = pacer()
     group = await times_of(p, t, [chat(-5, "group")] * 21)
-    assert group[:20] == [0.0] * 20 and group[20] == 60.0
+    assert group[:20] == [round(i / 30, 6) for i in range(20)] and group[20] == 60.0
 
 
 async def test_slack_once_a_second_per_channel_only() -> None:
@@ -62,7 +67,7 @@ async def test_slack_once_a_second_per_channel_only() -> None:
 async def test_a_429_pauses_the_whole_platform() -> None:
     p, t = pacer()
     p.pause("telegram", 5)
-    assert await times_of(p, t, [chat(1), chat(2)]) == [5.0, 5.0]
+    assert await times_of(p, t, [chat(1), chat(2)]) == [5.0, 5.033333]
     assert await times_of(p, t, [chat(1, platform="console")]) == [5.0]  # other platforms unaffected
 
 
