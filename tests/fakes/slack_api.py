@@ -481,6 +481,7 @@ class FakeSlack:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
+        app.router.add_get("/api/{method}", self._web_api)  # slack_sdk GETs some (conversations.info)
         app.router.add_post("/commands/{team}/{key}/{secret}", self._response_url)
         app.router.add_post("/actions/{team}/{key}/{secret}", self._response_url)
         app.router.add_get("/link/", self.socket.handle)
@@ -894,14 +895,18 @@ class FakeSlack:
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:
-    """A Web API request's arguments, JSON or form-encoded (with JSON-valued fields decoded)."""
+    """A Web API request's arguments: query string (slack_sdk sends `params` there, even on POST)
+    and body, JSON or form, with the JSON-valued form fields decoded."""
+    args: dict[str, Any] = dict(request.query)
+    if request.method == "GET":
+        return args
     if request.content_type == "application/json":
         with contextlib.suppress(json.JSONDecodeError):
             data = await request.json()
-            return data if isinstance(data, dict) else {}
-        return {}
+            args.update(data if isinstance(data, dict) else {})
+        return args
     form = dict(await request.post())
-    args: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+    args.update({k: v for k, v in form.items() if isinstance(v, str)})
     for key in JSON_FIELDS:
         if isinstance(args.get(key), str):
             with contextlib.suppress(json.JSONDecodeError):
