@@ -125,12 +125,14 @@ def join_lines(lines: Iterable[str], limit: int = SECTION_TEXT_MAX) -> list[str]
     return texts
 
 
-def _styled(plain: str, before: str, after: str = "") -> Iterator[str]:
-    """Markup lines for one plain line, decorated, each within the section text limit."""
-    room = SECTION_TEXT_MAX - len(before) - len(after)
+def _styled(plain: str, before: str, after: str = "", then: str | None = None) -> Iterator[str]:
+    """Markup lines for plain text, decorated (`then` before the rest of a cut line), each within
+    the section text limit."""
+    room = SECTION_TEXT_MAX - max(len(before), len(then or "")) - len(after)
     for line in plain.splitlines() or [""]:
-        for part in cut(line, room):
-            yield f"{before}{escape(part)}{after}" if part else ""
+        for i, part in enumerate(cut(line, room)):
+            lead = before if i == 0 or then is None else then
+            yield f"{lead}{escape(part)}{after}" if part else ""
 
 
 def _section_lines(section: Section) -> list[str]:
@@ -140,7 +142,7 @@ def _section_lines(section: Section) -> list[str]:
     if section.text:
         lines.extend(_styled(slack_commands(section.text), ""))
     for bullet in section.bullets:
-        lines.extend(_styled(slack_commands(bullet), "• "))
+        lines.extend(_styled(slack_commands(bullet), "• ", then="   "))
     return [line for line in lines if line]
 
 

@@ -134,6 +134,12 @@ def test_long_text_is_cut_at_spaces_without_breaking_entities() -> None:
     assert sum(s["text"]["text"].count("a&amp;b") for s in sections) == 2000
 
 
+def test_a_bullet_cut_in_two_keeps_one_bullet_mark() -> None:
+    [message] = render(Reply("T", (Section(bullets=("word " * 1000,)),)))
+    [first, second] = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    assert first.startswith("• word") and second.startswith("   word")
+
+
 def test_more_than_ten_fields_take_more_than_one_section() -> None:
     fields = tuple(Field(f"L{i}", "v" * 150) for i in range(23))
     [message] = render(Reply("T", (Section("lead", fields=fields),)))
