@@ -54,8 +54,13 @@ Mode = Literal["socket", "http"]
 class SlackStartError(RuntimeError):
     """Slack refused the configuration or could not be reached at start-up.
 
-    The message names the setting to fix and never contains a token.
+    The message names the setting to fix and never contains a token. `refused` is True when
+    only a change of settings can help (a wrong token or secret), False when a retry may.
     """
+
+    def __init__(self, message: str, *, refused: bool = True) -> None:
+        super().__init__(message)
+        self.refused = refused
 
 
 class ReplyRefused(RuntimeError):
@@ -161,10 +166,11 @@ class SlackAdapter:
             if code in errors.REFUSED_TOKEN:
                 raise SlackStartError(f"Slack refused {setting} ({code}): check that setting; "
                                       f"it must be the app's {_token_kind(setting)}") from None
-            raise SlackStartError(f"Slack answered {code} at start-up ({setting})") from None
+            raise SlackStartError(f"Slack answered {code} at start-up ({setting})", refused=False) from None
         except errors.NETWORK_ERRORS as exc:
             raise SlackStartError(f"cannot reach the Slack Web API at {self.base_url} "
-                                  f"({type(exc).__name__}): check SLACK_API_BASE_URL") from None
+                                  f"({type(exc).__name__}): check SLACK_API_BASE_URL",
+                                  refused=False) from None
 
     async def _connect_socket(self, app_token: str) -> None:
         # The SDK's connect() retries a refused URL for ever: ask for the first one here, so
@@ -182,7 +188,8 @@ class SlackAdapter:
             await handler.close_async()  # type: ignore[no-untyped-call]
             if isinstance(exc, TimeoutError):
                 raise SlackStartError(
-                    f"no Socket Mode connection in {self.connect_timeout:g} s (SLACK_APP_TOKEN)") from None
+                    f"no Socket Mode connection in {self.connect_timeout:g} s (SLACK_APP_TOKEN)",
+                    refused=False) from None
             raise
 
     def http_routes(self) -> list[web.RouteDef]:

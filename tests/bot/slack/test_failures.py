@@ -131,6 +131,7 @@ async def test_a_refused_bot_token_fails_fast_naming_the_setting(
         await adapter.start()
     message = str(failed.value)
     assert "SLACK_BOT_TOKEN" in message and "refused" in message and "invalid_auth" in message
+    assert failed.value.refused
     assert not adapter.ready
     no_secrets_in(message + caplog.text + repr(adapter))
     assert [c.method for c in slack.calls] == ["auth.test"]
@@ -178,6 +179,7 @@ async def test_slack_out_of_reach_at_start_up_can_be_retried(service: BriefingSe
     with pytest.raises(SlackStartError) as failed:
         await adapter.start()
     assert "SLACK_API_BASE_URL" in str(failed.value) and "refused" not in str(failed.value)
+    assert not failed.value.refused
 
 
 async def test_a_slack_outage_at_start_up_can_be_retried(service: BriefingService, slack: FakeSlack) -> None:
@@ -185,7 +187,7 @@ async def test_a_slack_outage_at_start_up_can_be_retried(service: BriefingServic
     adapter = make_adapter(service, slack)
     with pytest.raises(SlackStartError, match="http_500") as failed:
         await adapter.start()
-    assert "refused" not in str(failed.value)
+    assert "refused" not in str(failed.value) and not failed.value.refused
     await adapter.start()
     assert adapter.ready
 
