@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.adapters import (
     Adapter,
     ChatEvents,
@@ -129,8 +131,11 @@ class Delivery:
         async with self._slots:
             if self.closing:
                 return "interrupted"
-            ledger = self.store.ledger
-            claim = await ledger.claim(post.subscription_id, post.key, post.due, self.owner, real_now())
+            try:
+                claim = await self.store.ledger.claim(post.subscription_id, post.key, post.due, self.owner,
+                                                      real_now())
+            except SQLAlchemyError as exc:  # nothing was claimed: the scheduler tries again later
+                return self._log(post, post.chat, "deferred", f"ledger unavailable: {type(exc).__name__}")
             if claim is None:
                 return "taken"  # sent, settled, or in flight elsewhere: exactly what the ledger is for
             return await self._claimed(post, claim, adapter)

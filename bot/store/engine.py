@@ -8,7 +8,10 @@ sharing one database; the same code runs on both.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,13 @@ from alembic.config import Config
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 log = logging.getLogger("briefing.store")
 
@@ -101,3 +110,34 @@ async def migrate(engine: AsyncEngine) -> None:
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(_upgrade)
     log.info("database schema up to date url=%s", engine.url.render_as_string(hide_password=True))
+
+
+class Writing:
+    """Write transactions: `async with store.writing() as session:` (committed at the end).
+
+    On SQLite one process's writers take turns on an asyncio lock: waiting there costs nothing,
+    whereas SQLite's own busy handler sleeps in steps of up to 100 ms, which under a fan-out of
+    concurrent claims and marks costs far more than the writes themselves. Other processes on
+    the same file still queue on the busy timeout. PostgreSQL needs no such turn-taking.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, *,
+                 one_at_a_time: bool) -> None:
+        self.sessions = sessions
+        self.engine = engine
+        self._turn = asyncio.Lock() if one_at_a_time else None
+
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[AsyncSession]:
+        async with contextlib.AsyncExitStack() as stack:
+            if self._turn is not None:
+                await stack.enter_async_context(self._turn)
+            yield await stack.enter_async_context(self.sessions.begin())
+
+    @contextlib.asynccontextmanager
+    async def core(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in a transaction: no ORM session, for the ledger's hot path."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._turn is not None:
+                await stack.enter_async_context(self._turn)
+            yield await stack.enter_async_context(self.engine.begin())

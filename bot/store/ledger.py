@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.store.engine import Writing
 from bot.store.models import DeliveryRow, SubscriptionRow
 from bot.store.records import Claim, Entry, Status
 
@@ -36,41 +37,40 @@ def _entry(row: DeliveryRow) -> Entry:
 
 
 class Ledger:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str, writing: Writing) -> None:
         self.sessions = sessions
         self.dialect = dialect
+        self.writing = writing
 
-    async def _insert(self, session: AsyncSession, **values: Any) -> bool:
-        """INSERT unless the (subscription, post) row exists; True when this call created it."""
+    def _insert(self, **values: Any) -> Any:
+        """INSERT unless the (subscription, post) row exists (then nothing happens)."""
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        statement = insert(DeliveryRow).values(**values).on_conflict_do_nothing(
+        return insert(DeliveryRow).values(**values).on_conflict_do_nothing(
             index_elements=["subscription_id", "post_key"])
-        return _changed(await session.execute(statement)) == 1
 
     async def claim(self, subscription_id: int, post_key: str, due_at: dt.datetime, owner: str,
                     now: dt.datetime) -> Claim | None:
         """Take the post for sending, or None when it is sent, settled, or held by someone else."""
         token = str(uuid.uuid4())
-        async with self.sessions.begin() as session:
-            won = await self._insert(session, subscription_id=subscription_id, post_key=post_key,
-                                     due_at=due_at, status="claimed", owner=owner, claim_token=token,
-                                     claimed_at=now, attempts=1, updated_at=now)
-            if not won:
-                won = _changed(await session.execute(
+        won = (DeliveryRow.id, DeliveryRow.attempts)
+        async with self.writing.core() as session:
+            row = (await session.execute(self._insert(
+                subscription_id=subscription_id, post_key=post_key, due_at=due_at, status="claimed",
+                owner=owner, claim_token=token, claimed_at=now, attempts=1, updated_at=now,
+            ).returning(*won))).first()
+            if row is None:  # the row exists: only a post handed back as pending can be taken again
+                row = (await session.execute(
                     update(DeliveryRow)
                     .where(DeliveryRow.subscription_id == subscription_id, DeliveryRow.post_key == post_key,
                            DeliveryRow.status == "pending")
                     .values(status="claimed", owner=owner, claim_token=token, claimed_at=now,
-                            attempts=DeliveryRow.attempts + 1, updated_at=now))) == 1
-            if not won:
-                return None
-            row = (await session.execute(select(DeliveryRow.id, DeliveryRow.attempts).where(
-                DeliveryRow.subscription_id == subscription_id, DeliveryRow.post_key == post_key))).one()
-            return Claim(row.id, subscription_id, post_key, token, row.attempts)
+                            attempts=DeliveryRow.attempts + 1, updated_at=now)
+                    .returning(*won))).first()
+            return None if row is None else Claim(row.id, subscription_id, post_key, token, row.attempts)
 
     async def _settle(self, claim: Claim, now: dt.datetime, **values: Any) -> bool:
         """Change a row this claim still holds; False when the claim was taken back meanwhile."""
-        async with self.sessions.begin() as session:
+        async with self.writing.core() as session:
             return _changed(await session.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.id == claim.id, DeliveryRow.status == "claimed",
@@ -97,10 +97,10 @@ class Ledger:
     async def skip(self, subscription_id: int, post_key: str, due_at: dt.datetime, reason: str,
                    now: dt.datetime) -> bool:
         """Record that the post will not be sent (too late); False when it was already settled."""
-        async with self.sessions.begin() as session:
-            if await self._insert(session, subscription_id=subscription_id, post_key=post_key,
-                                  due_at=due_at, status="skipped", attempts=0, reason=reason[:_REASON_MAX],
-                                  updated_at=now):
+        async with self.writing() as session:
+            if _changed(await session.execute(self._insert(
+                    subscription_id=subscription_id, post_key=post_key, due_at=due_at, status="skipped",
+                    attempts=0, reason=reason[:_REASON_MAX], updated_at=now))) == 1:
                 return True
             return _changed(await session.execute(
                 update(DeliveryRow)
@@ -112,7 +112,7 @@ class Ledger:
         """Hand back claims left by a dead process: anyone's older than the lease and, at start-up,
         every claim of `owner` (this replica's previous life: nobody else uses its name)."""
         stale = DeliveryRow.claimed_at < stale_before
-        async with self.sessions.begin() as session:
+        async with self.writing() as session:
             return _changed(await session.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.status == "claimed",

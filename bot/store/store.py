@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.store.engine import create_engine, migrate
+from bot.store.engine import Writing, create_engine, migrate
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, DeliveryRow, SubscriptionRow
 from bot.store.records import Subscription, Wanted, hhmm, parse_hhmm
@@ -41,7 +41,8 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self.ledger = Ledger(self.sessions, engine.dialect.name)
+        self.writing = Writing(self.sessions, engine, one_at_a_time=engine.dialect.name == "sqlite")
+        self.ledger = Ledger(self.sessions, engine.dialect.name, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -67,7 +68,7 @@ class Store:
             return row.timezone if row else None
 
     async def set_timezone(self, chat: ChatRef, zone: str | None, now: dt.datetime) -> None:
-        async with self.sessions.begin() as session:
+        async with self.writing() as session:
             row = await self._settings_row(session, chat.platform, chat.chat_id)
             if row is None:
                 session.add(ChatSettingsRow(platform=chat.platform, chat_id=chat.chat_id, timezone=zone,
@@ -95,7 +96,7 @@ class Store:
         ledger rows for posts still ahead of the clock are forgotten. Those can exist only when the
         clock was set back (a replay with --now), and the new schedule must be able to send them.
         """
-        async with self.sessions.begin() as session:
+        async with self.writing() as session:
             row = (await session.execute(select(SubscriptionRow).where(
                 _same_chat(chat), SubscriptionRow.deck == deck))).scalar_one_or_none()
             if row is None:
@@ -138,7 +139,7 @@ class Store:
 
     async def deactivate_chat(self, platform: str, chat_id: str, reason: str, now: dt.datetime) -> list[int]:
         """Stop every subscription of the chat (all its topics), keeping why; returns their ids."""
-        async with self.sessions.begin() as session:
+        async with self.writing() as session:
             found = await session.execute(
                 update(SubscriptionRow)
                 .where(SubscriptionRow.platform == platform, SubscriptionRow.chat_id == chat_id,
@@ -152,7 +153,7 @@ class Store:
 
         A subscription the new chat already has for the same deck and topic wins; the old one stops.
         """
-        async with self.sessions.begin() as session:
+        async with self.writing() as session:
             rows = (await session.execute(select(SubscriptionRow).where(
                 SubscriptionRow.platform == platform, SubscriptionRow.chat_id == old_id))).scalars().all()
             taken = {(thread, deck) for thread, deck in (await session.execute(
@@ -185,7 +186,7 @@ class Store:
 
     async def delete_everything(self) -> None:
         """Empty every table (tests and benchmarks reuse one database)."""
-        async with self.sessions.begin() as session:
+        async with self.writing() as session:
             for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow):
                 await session.execute(delete(table))
 
