@@ -10,6 +10,7 @@ page.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ BUTTONS_PER_ROW = 2
 _BLOCK_GAP = 2  # "\n\n" between blocks
 _LINE_GAP = 1  # "\n" between the lines of a block
 _MIN_PIECE = 64  # a page with less room left than this is not worth starting a cut line on
+_CACHED = 512  # rendered replies kept (a few KB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,4 +199,11 @@ def keyboard(actions: tuple[Action, ...]) -> InlineKeyboardMarkup | None:
 
 def render(reply: Reply, *, as_html: bool = True, limit: int = MESSAGE_LIMIT) -> Rendered:
     """The pages and keyboard of a reply; `as_html=False` gives the plain-text fallback."""
+    return _render(reply, as_html, limit)
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def _render(reply: Reply, as_html: bool, limit: int) -> Rendered:
+    # Replies are frozen and hashable, and readers ask for the same cards again and again;
+    # the Rendered (ptb's keyboard objects included) is immutable, so it is shared safely.
     return Rendered(paginate(blocks(reply), limit=limit, as_html=as_html), keyboard(reply.actions), as_html)
