@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.service import BriefingService
@@ -21,7 +21,7 @@ from content.loader import DECKS_DIR, Briefing, load_all
 from handlers.clock import SystemClock, parse_moment
 
 if TYPE_CHECKING:
-    from bot.config import PlatformStatus, Settings
+    from bot.config import LogFormat, PlatformStatus, Settings
 
 log = logging.getLogger("briefing.cli")
 
@@ -87,34 +87,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-async def serve_console(briefing: Briefing, clock: SystemClock, zone: ZoneInfo | None, data: Path) -> None:
-    """The console chat with its store and scheduler: posts it subscribes to print in the terminal."""
-    from bot.chats import StoreChats
-    from bot.console import Console
-    from bot.pacing import unpaced
-    from bot.scheduler import Scheduler, scheduling
-    from bot.store import default_url, open_store
-
-    store = await open_store(default_url(data))
-    try:
-        chats = StoreChats(store, briefing, clock, zone)
-        service = BriefingService(briefing, clock, zone=zone, chats=chats)
-        console = Console(service, history=data / "console_history")
-        scheduler = Scheduler(store, briefing, clock, {"console": console}, chats=chats, default_zone=zone,
-                              pacer=unpaced())
-        async with scheduling(scheduler, drain_timeout=2.0):
-            await console.run()
-    finally:
-        await store.close()
-
-
 def cmd_console(args: argparse.Namespace) -> int:
-    data = Path(os.environ.get("BRIEFING_DATA_DIR", "data"))
-    try:
-        asyncio.run(serve_console(load_briefing(), clock_from(args), args.tz, data))
-    except KeyboardInterrupt:
-        sys.stdout.write("\n")
-    return 0
+    """The console chat with the store and the scheduler: subscribed posts print as they fire."""
+    from bot.pacing import unpaced
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    settings = settings.model_copy(update={"now": args.now, "tz": args.tz.key if args.tz else None})
+    # Log lines would land in the middle of the conversation: only warnings, unless asked for more.
+    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
+    code = _serve(settings, "human", level, platforms=(), console=True, serve_http=False, pacer=unpaced())
+    sys.stdout.write("\n")
+    return code
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -230,25 +215,30 @@ def _settings() -> Settings | None:
         return None
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Serve every configured platform (the console too, when none is and this is a terminal)."""
+def _serve(settings: Settings, fmt: LogFormat, level: str, **options: Any) -> int:
+    """Run the bot (bot/runtime.py) until it is stopped; the exit code."""
     from bot.logs import configure_logging
     from bot.runtime import Runtime, StartupError
 
-    settings = _settings()
-    if settings is None:
-        return 2
-    console = not settings.enabled_platforms() and sys.stdin.isatty()
-    level = settings.log_level if "log_level" in settings.model_fields_set or not console else "WARNING"
-    configure_logging(settings.log_format, level, settings.secrets())
+    configure_logging(fmt, level, settings.secrets())
     try:
-        runtime = Runtime(settings, load_briefing(wanted=settings.deck), console=console)
+        runtime = Runtime(settings, load_briefing(wanted=settings.deck), **options)
         return asyncio.run(runtime.run())
     except StartupError as exc:
         log.error("cannot start: %s", exc)
     except Exception:  # the traceback goes to the (redacted) log, not raw to stderr
         log.exception("the bot stopped on an unexpected error")
     return 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve every configured platform (the console too, when none is and this is a terminal)."""
+    settings = _settings()
+    if settings is None:
+        return 2
+    console = not settings.enabled_platforms() and sys.stdin.isatty()
+    level = settings.log_level if "log_level" in settings.model_fields_set or not console else "WARNING"
+    return _serve(settings, settings.log_format, level, console=console)
 
 
 def build_parser() -> argparse.ArgumentParser:

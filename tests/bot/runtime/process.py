@@ -34,9 +34,12 @@ def bot_env(data_dir: Path, **settings: str) -> dict[str, str]:
 
 
 class BotProcess:
-    def __init__(self, env: Mapping[str, str], cwd: Path) -> None:
+    """`terminal`: a pty's follower end for stdin and stdout (the console); else no stdin."""
+
+    def __init__(self, env: Mapping[str, str], cwd: Path, *, terminal: int | None = None) -> None:
         self.env = dict(env)
         self.cwd = cwd
+        self.terminal = terminal
         self.log: list[Entry] = []
         self.raw: list[str] = []
         self.proc: asyncio.subprocess.Process | None = None
@@ -46,7 +49,9 @@ class BotProcess:
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            stdin=asyncio.subprocess.DEVNULL if self.terminal is None else self.terminal,
+            stdout=asyncio.subprocess.DEVNULL if self.terminal is None else self.terminal,
+            stderr=asyncio.subprocess.PIPE)
         self._reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
