@@ -48,6 +48,7 @@ log = logging.getLogger("briefing.slack")
 
 EVENTS_PATH = "/slack/events"
 SLACK_API = "https://slack.com/api/"
+BOLT_APP_NAME = "slack_bolt.briefing"
 Mode = Literal["socket", "http"]
 
 
@@ -101,7 +102,9 @@ class SlackAdapter:
             retry_handlers=[AsyncConnectionErrorRetryHandler(),
                             AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)],
         )
-        self.app = AsyncApp(client=self.client, signing_secret=signing_secret, name="briefing",
+        # bolt resets the level of the logger named after the app on every request: keep that
+        # name inside bolt's namespace, away from the process's own "briefing" loggers.
+        self.app = AsyncApp(client=self.client, signing_secret=signing_secret, name=BOLT_APP_NAME,
                             process_before_response=False)
         self._register()
         self._socket: AsyncSocketModeHandler | None = None

@@ -281,3 +281,14 @@ async def test_a_refused_home_view_is_logged_and_the_next_one_published(
     [_, published] = await bot.slack.wait_for("views.publish", 2)
     await bot.settle()
     assert published.ok and "U0READER" in bot.slack.views
+
+
+async def test_answering_leaves_the_process_loggers_alone(http_bot: Bot) -> None:
+    ours = logging.getLogger("briefing")
+    level = ours.level
+    ours.setLevel(logging.DEBUG)
+    try:
+        await http_bot.ask("who lavrov")
+        assert ours.level == logging.DEBUG and not ours.disabled  # bolt touches only its own loggers
+    finally:
+        ours.setLevel(level)
