@@ -509,6 +509,11 @@ class FakeTelegram:
         return [m for m in self.messages_by_chat.get(chat_id, []) if m.from_bot == from_bot]
 
     @property
+    def polling(self) -> bool:
+        """A getUpdates is waiting for updates right now."""
+        return self._poller is not None
+
+    @property
     def pending_updates(self) -> int:
         """Updates the bot has not confirmed yet (by a getUpdates with a higher offset)."""
         return len(self._updates)

@@ -181,13 +181,13 @@ async def test_a_lasting_outage_is_unavailable_after_bounded_retries(telegram: B
 async def test_a_timeout_is_retried_and_a_lasting_one_is_unavailable(fake_telegram: FakeTelegram,
                                                                      service: BriefingService,
                                                                      reader: User) -> None:
-    adapter = make_adapter(service, fake_telegram, request_timeout=0.3)
+    adapter = make_adapter(service, fake_telegram, request_timeout=0.5)
     await adapter.start()
     try:
-        fake_telegram.fail("sendMessage", slow(1.0))
+        fake_telegram.fail("sendMessage", slow(1.5))
         sent = await adapter.send(private(reader), REMINDER)
         assert len(sent.message_ids) == 1
-        fake_telegram.fail("sendMessage", slow(1.0), times=None)
+        fake_telegram.fail("sendMessage", slow(1.5), times=None)
         with pytest.raises(Unavailable, match="Timed out"):
             await adapter.send(private(reader), REMINDER)
         fake_telegram.clear_failures()
