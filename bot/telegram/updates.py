@@ -9,6 +9,7 @@ TelegramAdapter.send instead, whose caller decides what a failure means.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -191,17 +192,18 @@ class Readers:
 
     async def chat_gone(self, chat: ChatRef, reason: str) -> None:
         log.warning("telegram chat %s gone: %s", chat.key, reason)
-        if self.events is not None:
-            try:
-                await self.events.chat_gone(chat, reason)
-            except Exception:
-                log.exception("chat_gone failed for %s", chat.key)
+        await self._tell("chat_gone", chat, lambda events: events.chat_gone(chat, reason))
 
     async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> ChatRef:
         log.warning("telegram chat %s moved to %s", chat.key, new_chat_id)
-        if self.events is not None:
-            try:
-                await self.events.chat_moved(chat, new_chat_id)
-            except Exception:
-                log.exception("chat_moved failed for %s", chat.key)
+        await self._tell("chat_moved", chat, lambda events: events.chat_moved(chat, new_chat_id))
         return ChatRef(chat.platform, new_chat_id, None, "group")
+
+    async def _tell(self, what: str, chat: ChatRef, event: Callable[[ChatEvents], Awaitable[None]]) -> None:
+        """Report to ChatEvents; its failure (a database down) must not stop the answer."""
+        if self.events is None:
+            return
+        try:
+            await event(self.events)
+        except Exception:
+            log.exception("%s failed for %s", what, chat.key)

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from bot.service import BriefingService
 from bot.telegram import TelegramAdapter
-from handlers.context import ChatRef
+from tests.fakes.chat_events import RecordedEvents
 from tests.fakes.telegram_api import Chat, FakeTelegram, Message, User
 
 # Short waits between retries keep failure tests fast; the behaviour is the same.
 FAST_RETRIES = (0.01, 0.02)
-
-
-@dataclass
-class RecordedEvents:
-    """A ChatEvents that remembers what the adapter reported."""
-
-    gone: list[tuple[ChatRef, str]] = field(default_factory=list)
-    moved: list[tuple[ChatRef, str]] = field(default_factory=list)
-
-    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
-        self.gone.append((chat, reason))
-
-    async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
-        self.moved.append((chat, new_chat_id))
 
 
 def make_adapter(service: BriefingService, tg: FakeTelegram, events: RecordedEvents | None = None,
