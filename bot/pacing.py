@@ -1,10 +1,9 @@
 """Pacing of pushed posts, per platform, so a fan-out stays inside what the platform allows.
 
 Telegram: 30 messages a second overall (evenly spaced), 1 a second per private chat, 20 a minute
-per group or channel. Slack: 1 a second per channel. Each limit is a sliding window of reservations: a post
-first waits for its chat's window, then takes the next slot of the platform's overall window,
-so the overall reservations are made in time order and never exceed the limit in any window.
-A 429 pauses the whole platform for the wait it names.
+per group or channel. Slack: 1 a second per channel. A post first waits for its chat's window
+(a sliding window of reservations), then for the platform's gate, which lets posts through one
+at a time and counts when they really went. A 429 pauses the whole platform for the wait it names.
 """
 
 from __future__ import annotations
@@ -72,6 +71,29 @@ class Window:
         return not self.times or self.times[-1] + self.limit.period <= now
 
 
+class Gate:
+    """A platform's overall limit: posts pass one at a time, each after the last `count` real ones.
+
+    Unlike a window of reservations, it counts when posts actually went, so a loop that stalled
+    (a long garbage collection) does not release the slots it missed in one burst afterwards: a
+    burst the platform would count against the next second as well, answering 429.
+    """
+
+    def __init__(self, limit: Limit, clock: Callable[[], float]) -> None:
+        self.limit = limit
+        self.clock = clock
+        self.times: deque[float] = deque(maxlen=limit.count)
+        self.turn = asyncio.Lock()
+
+    def next_at(self) -> float:
+        if len(self.times) < self.limit.count:
+            return self.clock()
+        return self.times[0] + self.limit.period
+
+    def passed(self) -> None:
+        self.times.append(self.clock())
+
+
 class Pacer:
     """Waits before each pushed post as long as the platform's limits require."""
 
@@ -85,7 +107,7 @@ class Pacer:
         self.rules = rules
         self.clock = clock
         self.sleep = sleep
-        self._overall: dict[str, Window] = {}
+        self._overall: dict[str, Gate] = {}
         self._chats: dict[str, Window] = {}
         self._paused_until: dict[str, float] = {}
         self._reserved = 0
@@ -100,10 +122,14 @@ class Pacer:
         if limit is not None:
             window = self._chats.setdefault(f"{chat.platform}:{chat.chat_id}", Window(limit))
             await self._until(window.reserve(self.clock()))
-        await self._until(self._paused_until.get(chat.platform, 0.0))
-        if rules.overall is not None:
-            window = self._overall.setdefault(chat.platform, Window(rules.overall))
-            await self._until(window.reserve(max(self.clock(), self._paused_until.get(chat.platform, 0.0))))
+        if rules.overall is None:
+            await self._until(self._paused_until.get(chat.platform, 0.0))
+        else:
+            gate = self._overall.setdefault(chat.platform, Gate(rules.overall, self.clock))
+            async with gate.turn:
+                await self._until(self._paused_until.get(chat.platform, 0.0))
+                await self._until(gate.next_at())
+                gate.passed()
         self._count()
         return self.clock() - started
 
