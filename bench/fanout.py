@@ -88,9 +88,9 @@ async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, 
     fake, where = await start_fake(chats, rate)
     clock = SystemClock(D1 - LEAD)
     chat_service = StoreChats(store, briefing, clock)
+    unlimited = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=0)
     adapter = TelegramAdapter(BriefingService(briefing, clock, chats=chat_service), token=where["token"],
-                              base_url=where["base_url"], events=chat_service,
-                              rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=0))
+                              base_url=where["base_url"], events=chat_service, rate_limiter=unlimited)
     await adapter.start()
     # 3% under the limit (room for the jitter between a request leaving and arriving), in pairs
     # so that a post that woke a little late does not cost its successor's slot as well.
@@ -105,13 +105,14 @@ async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, 
     async with scheduling(scheduler):
         planned = time.perf_counter() - started
         async with asyncio.timeout(LEAD.total_seconds() + 3 * chats / rate + 60):
-            while (await store.ledger.counts()).get("sent", 0) < chats:
+            while (await store.ledger.counts()).get("sent", 0) < chats:  # noqa: ASYNC110 - the ledger
                 await asyncio.sleep(0.5)
         await scheduler.idle()
     await adapter.stop()
     statuses = await store.ledger.counts()
     await store.close()
-    assert fake.stdin is not None and fake.stdout is not None
+    assert fake.stdin is not None
+    assert fake.stdout is not None
     fake.stdin.close()
     seen = json.loads(await asyncio.wait_for(fake.stdout.readline(), 60))
     await fake.wait()
@@ -138,8 +139,10 @@ def main() -> int:
         r = asyncio.run(run(args.chats, args.rate, args.concurrency, Path(tmp)))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: the bot
     ratio = r["achieved"] / r["allowed"]
-    print(f"chats {int(r['chats'])}: start-up and planning {r['plan_s']:.2f} s, fan-out {r['fanout_s']:.1f} s")
-    print(f"rate: achieved {r['achieved']:.1f}/s of {int(r['allowed'])}/s allowed = {ratio:.3f} (target >= 0.95)")
+    print(f"chats {int(r['chats'])}: start-up and planning {r['plan_s']:.2f} s, "
+          f"fan-out {r['fanout_s']:.1f} s")
+    print(f"rate: achieved {r['achieved']:.1f}/s of {int(r['allowed'])}/s allowed = {ratio:.3f} "
+          "(target >= 0.95)")
     print(f"429s seen: {int(r['429s'])}")
     print(f"duplicates: {int(r['duplicates'])}, misses: {int(r['misses'])} (target 0 and 0); "
           f"ledger rows sent: {int(r['sent_rows'])}")
