@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 log = logging.getLogger("briefing.store")
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DB_FILE = "briefing.sqlite3"
@@ -127,17 +128,16 @@ class Writing:
         self.engine = engine
         self._turn = asyncio.Lock() if one_at_a_time else None
 
-    @contextlib.asynccontextmanager
-    async def __call__(self) -> AsyncIterator[AsyncSession]:
-        async with contextlib.AsyncExitStack() as stack:
-            if self._turn is not None:
-                await stack.enter_async_context(self._turn)
-            yield await stack.enter_async_context(self.sessions.begin())
+    def __call__(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
+        return self._in_turn(self.sessions.begin())
+
+    def core(self) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
+        """A Core connection in a transaction: no ORM session, for the ledger's hot path."""
+        return self._in_turn(self.engine.begin())
 
     @contextlib.asynccontextmanager
-    async def core(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection in a transaction: no ORM session, for the ledger's hot path."""
+    async def _in_turn(self, begin: contextlib.AbstractAsyncContextManager[T]) -> AsyncIterator[T]:
         async with contextlib.AsyncExitStack() as stack:
             if self._turn is not None:
                 await stack.enter_async_context(self._turn)
-            yield await stack.enter_async_context(self.engine.begin())
+            yield await stack.enter_async_context(begin)
