@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     # Process
     log_format: LogFormat = _env("LOG_FORMAT", "BRIEFING_LOG_FORMAT", default="human")
     log_level: LogLevel = _env("LOG_LEVEL", "BRIEFING_LOG_LEVEL", default="INFO")
+    # Replicas sharing a database sign their ledger claims with distinct names (default: host name).
+    replica: str | None = _env("BRIEFING_REPLICA", max_length=120)
     drain_timeout: float = _env("BRIEFING_DRAIN_TIMEOUT", default=10.0, gt=0, le=300)
     retry_initial: float = _env("BRIEFING_RETRY_INITIAL", default=1.0, gt=0, le=60)
     retry_max: float = _env("BRIEFING_RETRY_MAX", default=60.0, gt=0, le=3600)

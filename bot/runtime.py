@@ -214,7 +214,7 @@ class Runtime:
         await self._connect()
         self.scheduler = Scheduler(store, self.briefing, self.clock, self.adapters, chats=chats,
                                    default_zone=s.zone, pacer=self.pacer, policy=self.policy,
-                                   observers=(self.metrics.observe_delivery,))
+                                   owner=s.replica, observers=(self.metrics.observe_delivery,))
         await self.scheduler.start()
         if self.serve_http:
             self.http = HttpServer(self._app(), host=s.host, port=s.port)
