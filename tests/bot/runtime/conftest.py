@@ -1,15 +1,18 @@
-"""Fixtures for the runtime tests: an environment holding no setting, settings built from it."""
+"""Fixtures for the runtime tests: an environment holding no setting, the fakes, bot processes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, env_names
 from bot.logs import uninstall_redaction
+from tests.bot.runtime.process import BotProcess, every_variable
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeTelegram
 
 TELEGRAM_TOKEN = "123456:AAE-telegram-secret-token_x"
 SLACK_BOT_TOKEN = "xoxb-1-slack-bot-secret"
@@ -18,10 +21,11 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 WEBHOOK_SECRET = "hook-secret-42"
 DB_PASSWORD = "pg-pass-w0rd"
 
-
-def every_variable() -> list[str]:
-    names = [n for f in Settings.model_fields.values() for n in env_names(f)]
-    return [*names, *(f"{n}_FILE" for n in names)]
+# The D-1 reminder of the Istanbul talks goes out at 09:00 Istanbul time on 1 June 2025.
+D_MINUS_1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
+MARGIN = dt.timedelta(seconds=12)  # start-up and two subscriptions fit well within it
+READER = 1001
+CHANNEL = "C0GENERAL"
 
 
 @pytest.fixture
@@ -50,3 +54,24 @@ def restore_logging() -> Iterator[None]:
     for name, old in levels.items():
         logging.getLogger(name).setLevel(old)
     uninstall_redaction()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def processes() -> AsyncIterator[list[BotProcess]]:
+    """The bots a test starts (tests.bot.runtime.process.launch); killed if still running at the end."""
+    started: list[BotProcess] = []
+    yield started
+    for process in started:
+        await process.close()

@@ -17,9 +17,16 @@ from typing import Any
 
 import aiohttp
 
-from tests.bot.runtime.conftest import every_variable
+from bot.config import Settings, env_names
 
 Entry = dict[str, Any]
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def every_variable() -> list[str]:
+    """Every environment variable a setting is read from, and its `_FILE` variant."""
+    names = [n for f in Settings.model_fields.values() for n in env_names(f)]
+    return [*names, *(f"{n}_FILE" for n in names)]
 
 
 def bot_env(data_dir: Path, **settings: str) -> dict[str, str]:
@@ -111,6 +118,14 @@ class BotProcess:
 
     def text(self) -> str:
         return "\n".join(self.raw)
+
+
+async def launch(processes: list[BotProcess], env: dict[str, str]) -> BotProcess:
+    """Start a bot; the `processes` fixture kills it if the test does not stop it."""
+    process = BotProcess(env, ROOT)
+    processes.append(process)
+    await process.start()
+    return process
 
 
 async def get_json(url: str) -> tuple[int, Any]:

@@ -11,9 +11,7 @@ import pytest
 
 from bot.cli import _default_command
 from tests.bot.runtime.conftest import SLACK_APP_TOKEN, TELEGRAM_TOKEN
-from tests.bot.runtime.process import BotProcess, bot_env, get_json
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.bot.runtime.process import ROOT, BotProcess, bot_env, get_json
 
 
 @pytest.mark.usefixtures("clean_env")

@@ -10,50 +10,14 @@ import asyncio
 import datetime as dt
 import signal
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.store import Wanted, default_url, open_store
 from handlers.context import ChatRef
-from tests.bot.runtime.process import BotProcess, bot_env, get_json, get_text
+from tests.bot.runtime.conftest import CHANNEL, D_MINUS_1, MARGIN, READER
+from tests.bot.runtime.process import BotProcess, bot_env, get_json, get_text, launch
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram, slow
-
-ROOT = Path(__file__).resolve().parents[3]
-# The D-1 reminder of the Istanbul talks goes out at 09:00 Istanbul time on 1 June 2025.
-D_MINUS_1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
-MARGIN = dt.timedelta(seconds=12)  # start-up and two subscriptions fit well within it
-READER = 1001
-CHANNEL = "C0GENERAL"
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def processes() -> AsyncIterator[list[BotProcess]]:
-    started: list[BotProcess] = []
-    yield started
-    for process in started:
-        await process.close()
-
-
-async def launch(processes: list[BotProcess], env: dict[str, str]) -> BotProcess:
-    process = BotProcess(env, ROOT)
-    processes.append(process)
-    await process.start()
-    return process
 
 
 async def metrics_once(base: str, *lines: str, within: float = 10.0) -> set[str]:
