@@ -187,6 +187,9 @@ async def compare(ours: BotUnderTest, label: str, commands: int, readers: int, r
     ratio = best_mine.throughput / best_bare.throughput
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     print(f"ratio full / bare: {ratio:.2f} ({verdict} the {TARGET_RATIO} target)")
+    cpu = statistics.median(r.cpu_ms(r.bot_cpu) for r in mine) / statistics.median(
+        r.cpu_ms(r.bot_cpu) for r in bare)
+    print(f"bot CPU a command, full / bare (median of rounds; steadier on a busy machine): {cpu:.2f}")
     return ratio
 
 

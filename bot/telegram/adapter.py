@@ -171,7 +171,7 @@ class TelegramAdapter:
             url, secret = self.webhook_url, self._secret
             await outbox.call("setWebhook", {"url": url}, lambda: app.bot.set_webhook(
                 url, secret_token=secret, allowed_updates=ALLOWED_UPDATES))
-        else:
+        else:  # start_polling's only call is deleteWebhook (polling and a webhook exclude each other)
             await outbox.call("deleteWebhook", {}, lambda: self._start_polling(app))
         await app.start()
 
@@ -191,7 +191,11 @@ class TelegramAdapter:
             log.warning("telegram command menu not published: %s", exc.reason)
 
     async def stop(self) -> None:
-        """Stop receiving, finish the updates in hand, close the connection pool."""
+        """Stop receiving, finish the updates in hand, close the connection pool.
+
+        A webhook stays registered: other replicas keep receiving, and Telegram holds updates
+        for this one until it is back.
+        """
         app, self._app, self._outbox = self._app, None, None
         if app is not None:
             await self._halt(app)
