@@ -40,6 +40,13 @@ from handlers.clock import SystemClock
 log = logging.getLogger("briefing.runtime")
 
 ATTEMPT_TIMEOUT = 45.0  # one start attempt of an adapter (Slack's own Socket Mode wait is 30 s)
+STOP_GRACE = 5.0  # beyond the drain: what stopping the adapters, HTTP and database may take at most
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def jitter(delay: float) -> float:
+    """Spread the retries of replicas that lost a platform at the same moment."""
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - not for security
 
 
 class StartupError(Exception):
@@ -56,7 +63,7 @@ def _fatal(exc: BaseException) -> bool:
         return True
     from bot.slack import SlackStartError
 
-    return isinstance(exc, SlackStartError) and "refused" in str(exc)
+    return isinstance(exc, SlackStartError) and exc.refused
 
 
 def _reason(exc: BaseException) -> str:
@@ -68,10 +75,12 @@ class Connection:
     """One platform's adapter: started at once if it can be, else retried with backoff."""
 
     def __init__(self, adapter: Adapter, *, initial: float, cap: float,
-                 attempt_timeout: float = ATTEMPT_TIMEOUT) -> None:
+                 attempt_timeout: float = ATTEMPT_TIMEOUT, sleep: Sleep = asyncio.sleep,
+                 spread: Callable[[float], float] = jitter) -> None:
         self.adapter = adapter
         self.platform = adapter.platform
         self.initial, self.cap, self.attempt_timeout = initial, cap, attempt_timeout
+        self.sleep, self.spread = sleep, spread
         self.state = "not started"
         self.attempts = 0
         self._retrying: asyncio.Task[None] | None = None
@@ -98,10 +107,10 @@ class Connection:
     async def _retry(self, on_fatal: Callable[[StartupError], None]) -> None:
         delay = self.initial
         while True:
-            wait = delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter spreads replicas' retries
+            wait = self.spread(delay)
             log.warning("adapter down platform=%s attempt=%d retry_in=%.1fs reason=%s",
                         self.platform, self.attempts, wait, self.state)
-            await asyncio.sleep(wait)
+            await self.sleep(wait)
             try:
                 if await self.attempt():
                     return
@@ -321,22 +330,31 @@ class Runtime:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def stop(self) -> None:
-        """The shutdown order that loses nothing; each step runs even when an earlier one failed."""
-        started = time.perf_counter()
+        """The shutdown order that loses nothing, within the drain bound plus STOP_GRACE.
+
+        Each step runs even when an earlier one failed or ran out of time.
+        """
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + self.settings.drain_timeout + STOP_GRACE
         self.ready, self._stopping = False, True
+
+        async def step(what: str, work: Awaitable[Any]) -> None:
+            await _step(what, work, max(deadline - loop.time(), 0.5))
+
         scheduler = self.scheduler
         if scheduler is not None:
-            await _step("pause scheduler", scheduler.pause())
-            await _step("drain sends", scheduler.drain(self.settings.drain_timeout))
+            await step("pause scheduler", scheduler.pause())
+            await step("drain sends", scheduler.drain(self.settings.drain_timeout))
         for connection in self.connections:
-            await _step(f"stop {connection.platform}", connection.close())
+            await step(f"stop {connection.platform}", connection.close())
         if scheduler is not None:
-            await _step("shut down scheduler", scheduler.shutdown())
+            await step("shut down scheduler", scheduler.shutdown())
         if self.http is not None:
-            await _step("stop http", self.http.stop())
+            await step("stop http", self.http.stop())
         if self.store is not None:
-            await _step("close database", self.store.close())
-        log.info("stopped seconds=%.2f", time.perf_counter() - started)
+            await step("close database", self.store.close())
+        log.info("stopped seconds=%.2f", loop.time() - started)
 
 
 def _routes(adapter: object) -> list[web.RouteDef]:
@@ -345,9 +363,11 @@ def _routes(adapter: object) -> list[web.RouteDef]:
     return routes() if routes is not None else []
 
 
-async def _step(what: str, work: Awaitable[Any]) -> None:
+async def _step(what: str, work: Awaitable[Any], within: float) -> None:
     try:
-        await work
+        await asyncio.wait_for(work, within)
+    except TimeoutError:
+        log.error("shutdown step cut short step=%r after=%.1fs", what, within)
     except Exception:
         log.exception("shutdown step failed step=%r", what)
 
