@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -37,6 +37,19 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 _TELEGRAM_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as secret_token
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# What each secret must look like, and the message (naming the variable, not the value) if not.
+_SECRET_SHAPES: dict[str, tuple[Callable[[str], bool], str]] = {
+    "telegram_bot_token": (lambda v: bool(_TELEGRAM_TOKEN.match(v)),
+                           "TELEGRAM_BOT_TOKEN must look like 123456789:AAE… (the token @BotFather gave)"),
+    "telegram_webhook_secret": (lambda v: bool(_WEBHOOK_SECRET.match(v)),
+                                "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"),
+    "slack_bot_token": (lambda v: v.startswith("xoxb-"),
+                        "SLACK_BOT_TOKEN must be the bot token, which starts with xoxb-"),
+    "slack_app_token": (lambda v: v.startswith("xapp-"),
+                        "SLACK_APP_TOKEN must be an app-level token, which starts with xapp-"),
+    "slack_signing_secret": (lambda v: not re.search(r"\s", v),
+                             "SLACK_SIGNING_SECRET must not contain spaces"),
+}
 _DATABASES = {"sqlite", "postgresql", "postgres"}
 
 
@@ -135,39 +148,14 @@ class Settings(BaseSettings):
     def _stripped(cls, value: object) -> object:
         return _strip(value)
 
-    @field_validator("telegram_bot_token")
+    @field_validator(*_SECRET_SHAPES)
     @classmethod
-    def _telegram_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _TELEGRAM_TOKEN.match(value.get_secret_value()):
-            raise ValueError("TELEGRAM_BOT_TOKEN must look like 123456789:AAE… (the token @BotFather gave)")
-        return value
-
-    @field_validator("telegram_webhook_secret")
-    @classmethod
-    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
-        return value
-
-    @field_validator("slack_bot_token")
-    @classmethod
-    def _slack_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("xoxb-"):
-            raise ValueError("SLACK_BOT_TOKEN must be the bot token, which starts with xoxb-")
-        return value
-
-    @field_validator("slack_app_token")
-    @classmethod
-    def _slack_app_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("xapp-"):
-            raise ValueError("SLACK_APP_TOKEN must be an app-level token, which starts with xapp-")
-        return value
-
-    @field_validator("slack_signing_secret")
-    @classmethod
-    def _signing_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and re.search(r"\s", value.get_secret_value()):
-            raise ValueError("SLACK_SIGNING_SECRET must not contain spaces")
+    def _secret_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """A token pasted into the wrong variable is caught here, before any platform sees it."""
+        if value is not None:
+            fits, message = _SECRET_SHAPES[str(info.field_name)]
+            if not fits(value.get_secret_value()):
+                raise ValueError(message)
         return value
 
     @field_validator("telegram_api_base_url", "slack_api_base_url")
