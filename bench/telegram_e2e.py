@@ -27,23 +27,28 @@ import logging
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.service import BriefingService
-from bot.telegram import TelegramAdapter
+from bot.telegram import Rendered, TelegramAdapter, render
+from bot.telegram.adapter import NO_PREVIEWS
 from content.loader import load_all
 from handlers.clock import FixedClock
+from handlers.context import ChatRef
 from tests.fakes.telegram_api import FakeTelegram, User
 
 NOW = dt.datetime.fromisoformat("2025-05-31T12:00+03:00")
 COMMANDS = ("/who lavrov", "/when", "/summary", "/timeline", "/where", "who is Medinsky?", "/stakes",
             "/source lavrov", "/countdown", "/who")
 TARGET_RATIO = 0.9
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def unlimited() -> AIORateLimiter:
@@ -106,10 +111,11 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @asynccontextmanager
-async def bare_echo(token: str, base_url: str, readers: int) -> AsyncIterator[None]:
+async def bare_app(token: str, base_url: str, readers: int, answer: Handler) -> AsyncIterator[None]:
+    """A bare ptb Application, one text handler, run as the adapter runs its own."""
     app = (ApplicationBuilder().token(token).base_url(base_url).job_queue(None)
            .rate_limiter(unlimited()).concurrent_updates(readers).build())
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(MessageHandler(filters.TEXT, answer))
     await app.initialize()
     assert app.updater is not None
     await app.updater.start_polling(timeout=dt.timedelta(seconds=10))
@@ -120,6 +126,31 @@ async def bare_echo(token: str, base_url: str, readers: int) -> AsyncIterator[No
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+
+
+def bare_echo(token: str, base_url: str, readers: int) -> AbstractAsyncContextManager[None]:
+    return bare_app(token, base_url, readers, echo)
+
+
+@asynccontextmanager
+async def bare_cards(token: str, base_url: str, readers: int) -> AsyncIterator[None]:
+    """A bare ptb bot that sends back the very cards the full stack sends, rendered beforehand:
+    what the full stack costs beyond ptb's own handling of such messages."""
+    service = BriefingService(load_all()[0], FixedClock(NOW))
+    cards: dict[str, Rendered] = {}
+    for text in COMMANDS:
+        reply = await service.answer(text, ChatRef("telegram", "0"), bot_username="x")
+        assert reply is not None
+        cards[text] = render(reply)
+
+    async def send_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is not None and update.message.text:
+            card = cards[update.message.text]
+            await update.message.reply_text(card.pages[0], parse_mode=ParseMode.HTML,
+                                            reply_markup=card.keyboard, link_preview_options=NO_PREVIEWS)
+
+    async with bare_app(token, base_url, readers, send_card):
+        yield
 
 
 BotUnderTest = Callable[[str, str, int], AbstractAsyncContextManager[None]]
@@ -172,29 +203,36 @@ def show(name: str, r: Result) -> None:
           f"fake {r.cpu_ms(r.fake_cpu):.2f} ms")
 
 
-async def compare(ours: BotUnderTest, label: str, commands: int, readers: int, rounds: int) -> float:
-    """Measure `ours` and the bare echo bot in alternating rounds; print both; return the ratio."""
-    mine: list[Result] = []
-    bare: list[Result] = []
+def cpu_ratio(mine: list[Result], theirs: list[Result]) -> float:
+    """Bot CPU a command, median over rounds: steadier than throughput on a busy machine."""
+    return (statistics.median(r.cpu_ms(r.bot_cpu) for r in mine)
+            / statistics.median(r.cpu_ms(r.bot_cpu) for r in theirs))
+
+
+async def compare(ours: BotUnderTest, label: str, commands: int, readers: int, rounds: int,
+                  also: tuple[tuple[BotUnderTest, str], ...] = ()) -> float:
+    """Measure `ours`, the bare echo bot and `also` in alternating rounds; print them; return
+    ours / echo throughput."""
+    bots = ((ours, label), (bare_echo, "bare ptb echo bot"), *also)
+    results: list[list[Result]] = [[] for _ in bots]
     for _ in range(rounds):
-        mine.append(await measure(ours, commands, readers))
-        bare.append(await measure(bare_echo, commands, readers))
-    best_mine = max(mine, key=lambda r: r.throughput)
-    best_bare = max(bare, key=lambda r: r.throughput)
+        for (bot, _name), kept in zip(bots, results, strict=True):
+            kept.append(await measure(bot, commands, readers))
     print(f"{commands} commands, {readers} readers at once, best of {rounds} rounds each")
-    show(label, best_mine)
-    show("bare ptb echo bot", best_bare)
-    ratio = best_mine.throughput / best_bare.throughput
+    for (_bot, name), kept in zip(bots, results, strict=True):
+        show(name, max(kept, key=lambda r: r.throughput))
+    best = [max(r.throughput for r in kept) for kept in results]
+    ratio = best[0] / best[1]
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
-    print(f"ratio full / bare: {ratio:.2f} ({verdict} the {TARGET_RATIO} target)")
-    cpu = statistics.median(r.cpu_ms(r.bot_cpu) for r in mine) / statistics.median(
-        r.cpu_ms(r.bot_cpu) for r in bare)
-    print(f"bot CPU a command, full / bare (median of rounds; steadier on a busy machine): {cpu:.2f}")
+    print(f"throughput, {label} / echo bot: {ratio:.2f} ({verdict} the {TARGET_RATIO} target)")
+    for (_bot, name), kept in zip(bots[1:], results[1:], strict=True):
+        print(f"bot CPU a command, {label} / {name}: {cpu_ratio(results[0], kept):.2f}")
     return ratio
 
 
 async def run(commands: int, readers: int, rounds: int) -> None:
-    await compare(full_stack, "full stack (briefing bot)", commands, readers, rounds)
+    await compare(full_stack, "full stack", commands, readers, rounds,
+                  also=((bare_cards, "bare ptb, same cards"),))
 
 
 def main() -> None:
