@@ -12,7 +12,7 @@ from handlers.registry import REGISTRY
 from handlers.reply import Action, Reply, Section
 from tests.bot.telegram.conftest import Bot, make_adapter
 from tests.fakes.telegram_api import FakeTelegram, User
-from tests.fakes.telegram_html import parse, utf16_len
+from tests.fakes.telegram_html import utf16_len
 
 
 def html_ok(tg: FakeTelegram) -> bool:
@@ -68,8 +68,10 @@ async def test_an_unknown_command_gets_help_in_private_but_silence_in_groups(tel
     [private] = await telegram.ask(reader, "/weather")
     assert private.text.startswith("Unknown command")
     group = telegram.tg.group(-1002, members=(reader,))
+    telegram.tg.send_text(group, "/weather", user=reader)  # perhaps another bot's command
     [addressed] = await telegram.ask(group, "/weather@BriefingTestBot", user=reader)
     assert addressed.text.startswith("Unknown command")
+    assert len(telegram.tg.messages(group.id)) == 1
 
 
 async def test_replies_go_to_the_forum_topic_the_command_came_from(telegram: Bot, reader: User) -> None:
@@ -161,8 +163,3 @@ async def test_only_admins_may_manage_a_group(permissions: Permissions, fake_tel
     assert permissions.answers == {"/settings private": True, "/settings member": False,
                                    "/settings admin": True, "/settings owner": True,
                                    "/settings anonymous": True, "/settings channel": True}
-
-
-def test_fake_keeps_what_a_reader_sees() -> None:
-    text, entities = parse("<b>a</b> &lt;b&gt;")
-    assert text == "a <b>" and entities == [{"type": "bold", "offset": 0, "length": 1}]
