@@ -81,9 +81,11 @@ make_base
 
 say "podman build"
 started=$SECONDS
-# chroot isolation: crun cannot create containers here; the CA bundle lets pip reach the index.
-podman build --quiet --isolation chroot --format docker --layers=false \
-  --volume /etc/ssl/certs:/etc/ssl/certs:ro \
+# chroot isolation: crun cannot create containers here; the machine's CA bundle lets pip reach
+# the index through whatever this network puts in between.
+certs=()
+[ -s /etc/ssl/certs/ca-certificates.crt ] && certs=(--volume /etc/ssl/certs:/etc/ssl/certs:ro)
+podman build --quiet --isolation chroot --format docker --layers=false "${certs[@]}" \
   --build-arg BASE_IMAGE="$BASE" --tag "$IMAGE" . >/dev/null
 say "built in $((SECONDS - started)) s"
 
