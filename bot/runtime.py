@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters import Adapter, Rejected
 from bot.chats import StoreChats
@@ -33,7 +34,7 @@ from bot.metrics import Metrics
 from bot.pacing import Pacer
 from bot.scheduler import Scheduler
 from bot.service import BriefingService
-from bot.store import Store, default_url, open_store
+from bot.store import Store, StoreURLError, default_url, open_store
 from content.loader import Briefing
 from handlers.clock import SystemClock
 
@@ -214,8 +215,7 @@ class Runtime:
         started = time.perf_counter()
         s = self.settings
         log.info("starting platforms=%s console=%s", ",".join(self.platforms) or "-", self.console)
-        store = self.store = await open_store(s.database_url.get_secret_value() if s.database_url
-                                              else default_url(data_dir_ok(s.data_dir)))
+        store = self.store = await self._open_store()
         chats = StoreChats(store, self.briefing, self.clock, s.zone)
         service = self.service = BriefingService(self.briefing, self.clock, zone=s.zone, chats=chats,
                                                  observers=(self.metrics.observe_command,))
@@ -232,13 +232,24 @@ class Runtime:
         log.info("ready seconds=%.2f port=%s", time.perf_counter() - started,
                  self.http.port if self.http else "-")
 
+    async def _open_store(self) -> Store:
+        s = self.settings
+        url = s.database_url.get_secret_value() if s.database_url else default_url(data_dir_ok(s.data_dir))
+        try:
+            return await open_store(url)
+        except (OSError, SQLAlchemyError, StoreURLError) as exc:  # the log redacts a password in the text
+            where = s.database_display() or "the SQLite file under BRIEFING_DATA_DIR"
+            raise StartupError(f"cannot open the database {where}: {_reason(exc)}") from None
+
     def _adapters(self, service: BriefingService, chats: StoreChats) -> dict[str, Adapter]:
         adapters: dict[str, Adapter] = {}
         for name in self.platforms:
             try:
                 adapters[name] = self.factories[name](self.settings, service, chats)
-            except ValueError as exc:  # the adapters' own checks of their settings
-                raise StartupError(f"{name}: {exc}") from None
+            except Exception as exc:  # the adapters' own checks of their settings
+                if isinstance(exc, ValueError) or _fatal(exc):
+                    raise StartupError(f"{name}: {exc}") from None
+                raise
         if self.console:
             from bot.console import Console
 

@@ -114,6 +114,18 @@ async def test_a_refused_token_stops_the_start_with_a_message_naming_the_setting
     assert any(e.get("event") == "stopped" for e in bot.log)  # what had started was closed
 
 
+async def test_an_unreachable_database_stops_the_start_without_showing_its_password(
+        tmp_path: Path, telegram: FakeTelegram, processes: list[BotProcess]) -> None:
+    bot = await launch(processes, bot_env(tmp_path / "data", TELEGRAM_BOT_TOKEN=telegram.token,
+                                          TELEGRAM_API_BASE_URL=telegram.base_url,
+                                          DATABASE_URL="postgresql://bot:pw-0f-the-db@127.0.0.1:1/briefing"))
+    assert await bot.wait(within=30) == 1
+    [error] = [e for e in bot.log if e["level"] == "ERROR"]
+    assert error["message"].startswith(
+        "cannot start: cannot open the database postgresql://bot:***@127.0.0.1:1/briefing: ")
+    assert "pw-0f-the-db" not in bot.text()
+
+
 async def test_no_platform_and_no_terminal_is_refused(tmp_path: Path, processes: list[BotProcess]) -> None:
     bot = await launch(processes, bot_env(tmp_path / "data"))
     assert await bot.wait(within=30) == 1
