@@ -1,8 +1,8 @@
 """Database URLs, the async engine, and running the migrations when the store opens.
 
 SQLite (aiosqlite) is the embedded default: one file under the data directory, WAL mode so
-readers never wait for the writer, and every transaction begun IMMEDIATE so two writers queue
-on the busy timeout instead of failing half-way. PostgreSQL (asyncpg) is for several replicas
+readers never wait for the writer, and every write transaction begun IMMEDIATE so two writers
+queue on the busy timeout instead of failing half-way. PostgreSQL (asyncpg) is for several replicas
 sharing one database; the same code runs on both.
 """
 
@@ -80,8 +80,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE = "briefing_write"  # execution option of the engine that write transactions run on
+
+
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock at BEGIN, so two of them queue on the busy timeout instead of
+    # one failing half-way; readers begin deferred, and in WAL mode never wait for anyone.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -122,10 +127,9 @@ class Writing:
     the same file still queue on the busy timeout. PostgreSQL needs no such turn-taking.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, *,
-                 one_at_a_time: bool) -> None:
-        self.sessions = sessions
-        self.engine = engine
+    def __init__(self, engine: AsyncEngine, *, one_at_a_time: bool) -> None:
+        self.engine = engine.execution_options(**{WRITE: True})
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._turn = asyncio.Lock() if one_at_a_time else None
 
     def __call__(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:

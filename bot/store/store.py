@@ -41,7 +41,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self.writing = Writing(self.sessions, engine, one_at_a_time=engine.dialect.name == "sqlite")
+        self.writing = Writing(engine, one_at_a_time=engine.dialect.name == "sqlite")
         self.ledger = Ledger(self.sessions, engine.dialect.name, self.writing)
 
     @property
