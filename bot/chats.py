@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from bot.planning import chat_zone, plan
@@ -25,6 +27,8 @@ log = logging.getLogger("briefing.chats")
 
 Listener = Callable[[ChatRef], Awaitable[None]]
 UNSUBSCRIBED = "unsubscribed"
+ZONE_TTL = 10.0  # seconds a chat's zone is served from memory
+_ZONES_KEPT = 10_000
 _LOOKAHEAD = dt.timedelta(days=400)
 
 
@@ -46,6 +50,7 @@ class StoreChats:
         self.clock = clock
         self.default_zone = default_zone
         self._listeners: list[Listener] = []
+        self._zones: OrderedDict[str, tuple[str | None, float]] = OrderedDict()
 
     @property
     def deck(self) -> str:
@@ -64,6 +69,29 @@ class StoreChats:
 
     async def settings(self, chat: ChatRef) -> ChatSettings:
         return settings_of(await self.store.subscription(chat, self.deck), await self.store.timezone(chat))
+
+    async def timezone(self, chat: ChatRef) -> str | None:
+        """The chat's zone, from a short-lived cache: every command asks, few ever change it.
+
+        Changes made here update the cache at once; a change made by another replica sharing the
+        database is seen within `ZONE_TTL` seconds.
+        """
+        key = f"{chat.platform}:{chat.chat_id}"
+        cached = self._zones.get(key)
+        if cached is not None and cached[1] > monotonic():
+            return cached[0]
+        zone = await self.store.timezone(chat)
+        self._remember_zone(key, zone)
+        return zone
+
+    def _remember_zone(self, key: str, zone: str | None) -> None:
+        self._zones[key] = (zone, monotonic() + ZONE_TTL)
+        self._zones.move_to_end(key)
+        while len(self._zones) > _ZONES_KEPT:
+            self._zones.popitem(last=False)
+
+    def _forget_zone(self, platform: str, chat_id: str) -> None:
+        self._zones.pop(f"{platform}:{chat_id}", None)
 
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         found = []
@@ -92,6 +120,7 @@ class StoreChats:
         if zone is not None:
             ZoneInfo(zone)  # the command validated it; a bad name must never reach the store
         await self.store.set_timezone(chat, zone, self.clock.now())
+        self._forget_zone(chat.platform, chat.chat_id)
         await self._changed(chat)
         return await self.settings(chat)
 
@@ -139,6 +168,8 @@ class StoreChats:
 
     async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
         moved = await self.store.move_chat(chat.platform, chat.chat_id, new_chat_id, self.clock.now())
+        self._forget_zone(chat.platform, chat.chat_id)
+        self._forget_zone(chat.platform, new_chat_id)
         log.info("chat moved platform=%s chat=%s new_chat_id=%s subscriptions_moved=%d", chat.platform,
                  chat.key, new_chat_id, len(moved))
         await self._changed(chat, dataclasses.replace(chat, chat_id=new_chat_id))

@@ -48,7 +48,7 @@ class BriefingService:
     async def zone_for(self, chat: ChatRef) -> ZoneInfo | None:
         """The chat's own display zone if it chose one, else the process default."""
         if self.chats is not None:
-            chosen = (await self.chats.settings(chat)).timezone
+            chosen = await self.chats.timezone(chat)
             if chosen:
                 return ZoneInfo(chosen)
         return self.zone

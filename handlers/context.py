@@ -71,6 +71,10 @@ class ChatService(Protocol):
 
     async def settings(self, chat: ChatRef) -> ChatSettings: ...
 
+    async def timezone(self, chat: ChatRef) -> str | None:
+        """The chat's chosen display zone: what every command reads, so it must be cheap."""
+        ...
+
     async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
                         remind_at: dt.time | None) -> ChatSettings:
         """Turn countdown reminders on (offsets None: the defaults; remind_at None: keep the time)."""

@@ -24,6 +24,9 @@ class Settings:
     async def settings(self, chat: ChatRef) -> ChatSettings:
         return ChatSettings(timezone=self.zones.get(chat.key))
 
+    async def timezone(self, chat: ChatRef) -> str | None:
+        return self.zones.get(chat.key)
+
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         return []
 

@@ -128,6 +128,9 @@ class Chats:
     async def settings(self, chat: ChatRef) -> ChatSettings:
         return ChatSettings()
 
+    async def timezone(self, chat: ChatRef) -> str | None:
+        return None
+
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         assert platform == "slack"
         return self.subs
