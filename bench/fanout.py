@@ -5,7 +5,7 @@
 The whole path is real: APScheduler jobs from the plan, the SQLite ledger (claim, mark), the
 pacer, ptb's Application sending to the fake Telegram on 127.0.0.1 (in a process of its own,
 as Telegram is), which answers 429 beyond `--rate` messages a second. The pacer is given that
-rate less 3% (two at a time), as it is given Telegram's 30/s in production; ptb's own rate
+rate less 3% (evenly spaced), as it is given Telegram's 30/s in production; ptb's own rate
 limiter is switched off so the pacer alone paces.
 
 Prints achieved / allowed rate (target >= 0.95), the 429s seen, duplicates and misses (target 0
@@ -92,9 +92,9 @@ async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, 
     adapter = TelegramAdapter(BriefingService(briefing, clock, chats=chat_service), token=where["token"],
                               base_url=where["base_url"], events=chat_service, rate_limiter=unlimited)
     await adapter.start()
-    # 3% under the limit (room for the jitter between a request leaving and arriving), in pairs
-    # so that a post that woke a little late does not cost its successor's slot as well.
-    pacer = Pacer({"telegram": Rules(Limit(2, 2 / (rate * 0.97)), {"private": Limit(1, 1.0)})})
+    # 3% under the limit (room for the jitter between a request leaving and arriving), evenly
+    # spaced; the pacer's gate lets a post that woke a little late keep its slot.
+    pacer = Pacer({"telegram": Rules(Limit.spaced(round(rate * 0.97)), {"private": Limit(1, 1.0)})})
     scheduler = Scheduler(store, briefing, clock, {"telegram": adapter}, chats=chat_service, pacer=pacer,
                           policy=Policy(concurrency=concurrency), owner="bench")
     # What a long-running bot does after start-up: what exists now lives on, so the collector

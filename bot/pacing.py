@@ -76,7 +76,9 @@ class Gate:
 
     Unlike a window of reservations, it counts when posts actually went, so a loop that stalled
     (a long garbage collection) does not release the slots it missed in one burst afterwards: a
-    burst the platform would count against the next second as well, answering 429.
+    burst the platform would count against the next second as well, answering 429. A post that
+    woke only a little after its slot (the loop was busy for a moment) keeps the slot, so that
+    such small delays do not add up to a slower rate.
     """
 
     def __init__(self, limit: Limit, clock: Callable[[], float]) -> None:
@@ -84,14 +86,17 @@ class Gate:
         self.clock = clock
         self.times: deque[float] = deque(maxlen=limit.count)
         self.turn = asyncio.Lock()
+        self.slack = limit.period / limit.count / 4  # how late a post may be and keep its slot
 
     def next_at(self) -> float:
         if len(self.times) < self.limit.count:
             return self.clock()
         return self.times[0] + self.limit.period
 
-    def passed(self) -> None:
-        self.times.append(self.clock())
+    def passed(self, due: float) -> None:
+        """Count a post that was due at `due` and is going now."""
+        now = self.clock()
+        self.times.append(due if now - due <= self.slack else now)
 
 
 class Pacer:
@@ -128,8 +133,9 @@ class Pacer:
             gate = self._overall.setdefault(chat.platform, Gate(rules.overall, self.clock))
             async with gate.turn:
                 await self._until(self._paused_until.get(chat.platform, 0.0))
-                await self._until(gate.next_at())
-                gate.passed()
+                due = gate.next_at()
+                await self._until(due)
+                gate.passed(due)
         self._count()
         return self.clock() - started
 

@@ -91,3 +91,23 @@ async def test_idle_chats_are_forgotten() -> None:
         await p.wait(chat(i))
         t.now += 1.0
     assert len(p._chats) < 1000
+
+
+async def test_a_little_lateness_keeps_the_rate_a_stall_is_not_made_up() -> None:
+    """A waiter that wakes 1 ms after its slot keeps the slot (the rate holds); after a long
+    stall the gate starts again from the stall's end instead of releasing the missed slots."""
+    t = FakeTime()
+
+    async def late_sleep(seconds: float) -> None:
+        t.now += seconds + 0.001  # every wake-up a little late, as on a busy loop
+
+    p = Pacer({"x": Rules(Limit.spaced(100))}, clock=t.clock, sleep=late_sleep)
+    times = await times_of(p, t, [chat(i, platform="x") for i in range(101)])
+    assert times[-1] == pytest.approx(1.001, abs=1e-6)  # 100 slots of 10 ms, not 100 x 11 ms
+    assert all(sum(1 for x in times if a <= x < a + 1.0 - 1e-6) <= 101 for a in times)
+
+    t.now += 0.5  # the loop stalled for half a second
+    stalled = t.now
+    after = await times_of(p, t, [chat(i, platform="x") for i in range(3)])
+    assert after[0] == pytest.approx(stalled, abs=1e-6)
+    assert after[1] - after[0] >= 0.01 - 1e-9 and after[2] - after[1] >= 0.01 - 1e-9
