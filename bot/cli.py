@@ -305,8 +305,14 @@ def main(argv: list[str] | None = None) -> int:
     _env_defaults(args, parser)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()
     except DeckError as exc:
         sys.stderr.write(f"error: the deck cannot be served:\n{exc}\n")
         return 1
+    except BrokenPipeError:
+        # The reader stopped reading (`briefing-bot replay ... | head`): not an error of ours.
+        # Point stdout at nothing so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 

@@ -86,3 +86,19 @@ def test_the_console_answers_from_piped_input(tmp_path: Path) -> None:
     assert "Foreign Minister of Russia" in done.stdout
     assert "Lavrov thanked Turkey for hosting the negotiations." in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_reader_that_stops_reading_is_not_an_error(tmp_path: Path) -> None:
+    """`briefing-bot ask /help | head -1`: the pipe closes early; no traceback, exit 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: every write fails with EPIPE
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "TELEGRAM_", "SLACK_"))}
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot", "ask", "/help"], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, env=environ, cwd=tmp_path, timeout=60,
+                              check=False)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr
+    assert "BrokenPipeError" not in done.stderr
