@@ -14,11 +14,10 @@ import pytest
 from bot.store import open_store
 from tests.bot.runtime.conftest import CHANNEL, D_MINUS_1, MARGIN, READER
 from tests.bot.runtime.process import BotProcess, bot_env, get_json, launch
-from tests.bot.store.postgres import Server, pg_server
+from tests.bot.store.postgres import Server
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 
-__all__ = ["pg_server"]
 pytestmark = pytest.mark.postgres
 
 

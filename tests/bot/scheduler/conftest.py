@@ -12,9 +12,6 @@ from bot.adapters import DeliveryError, Sent
 from bot.store import Store, default_url, open_store
 from handlers.context import ChatRef
 from handlers.reply import Reply
-from tests.bot.store.postgres import pg_server
-
-__all__ = ["pg_server"]
 
 
 class Recorder:

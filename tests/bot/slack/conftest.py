@@ -12,21 +12,8 @@ from aiohttp import web
 from bot.service import BriefingService
 from bot.slack import EVENTS_PATH, SlackAdapter
 from handlers.context import ChatRef
+from tests.fakes.chat_events import RecordedEvents
 from tests.fakes.slack_api import Answer, Delivery, FakeSlack, Message
-
-
-@dataclass
-class RecordedEvents:
-    """A ChatEvents that remembers what the adapter reported."""
-
-    gone: list[tuple[ChatRef, str]] = field(default_factory=list)
-    moved: list[tuple[ChatRef, str]] = field(default_factory=list)
-
-    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
-        self.gone.append((chat, reason))
-
-    async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
-        self.moved.append((chat, new_chat_id))
 
 
 @dataclass

@@ -16,7 +16,8 @@ from handlers.clock import FixedClock
 from handlers.context import ChatRef, ChatSettings, SubscriptionSummary
 from handlers.registry import REGISTRY
 from handlers.reply import Field, Reply, Section
-from tests.bot.slack.conftest import Asked, Bot, RecordedEvents
+from tests.bot.slack.conftest import Asked, Bot
+from tests.fakes.chat_events import RecordedEvents
 from tests.fakes.slack_api import Message, message_problem
 
 EXAMPLES = {"who": "who lavrov", "when": "when", "where": "where istanbul", "stakes": "stakes",

@@ -14,7 +14,8 @@ from bot.service import BriefingService
 from bot.slack import SlackAdapter, SlackStartError
 from handlers.context import ChatRef
 from handlers.reply import Reply, Section
-from tests.bot.slack.conftest import Bot, RecordedEvents, make_adapter
+from tests.bot.slack.conftest import Bot, make_adapter
+from tests.fakes.chat_events import RecordedEvents
 from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 CARD = Reply("Countdown", (Section("2 days to go"),))

@@ -8,9 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, default_url, open_store
-from tests.bot.store.postgres import pg_server
-
-__all__ = ["pg_server"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
