@@ -7,6 +7,7 @@ the chat's zone — or say plainly that nothing is coming.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -226,7 +227,21 @@ async def subscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
     except ValueError as exc:
         return problem(f"{exc}.", SUBSCRIBE_USAGE)
     settings = await chats.subscribe(ctx.chat, offsets, at)
-    return await _confirm(b, chats, ctx, "Subscribed", "This chat will get:", settings)
+    reply = await _confirm(b, chats, ctx, "Subscribed", "This chat will get:", settings)
+    left_out = hour_offsets_left_out(b, offsets)
+    return dataclasses.replace(reply, sections=(*reply.sections, *left_out))
+
+
+def hour_offsets_left_out(b: Briefing, chosen: tuple[str, ...] | None) -> tuple[Section, ...]:
+    """Why offsets such as "3h" were asked for and will not be used: the event has no time."""
+    if not chosen:
+        return ()
+    hours = [o.token for o in (Offset.parse(t) for t in chosen) if o.days is None]
+    undated = [e.title for e in reminder_events(b) if e.precision == "day"]
+    if not hours or not undated:
+        return ()
+    return (Section(f"Left out: {', '.join(hours)}. {undated[0]} has no announced time of day, so "
+                    "only whole-day reminders (D-3, D-1, …) can apply to it."),)
 
 
 @command("unsubscribe", "Stop reminders and daily posts in this chat", group=GROUP)

@@ -215,3 +215,10 @@ def test_zone_names_are_found_forgivingly() -> None:
     assert find_zone("UTC") == ("UTC", [])
     name, close = find_zone("Europe/Lisbn")
     assert name is None and "Europe/Lisbon" in close
+
+
+async def test_hour_offsets_for_an_event_without_a_time_are_explained(say: Say) -> None:
+    text = text_of(await say("/subscribe 3d 1d 1h at 08:30"))
+    assert "D-3, D-1 at 08:30" in text
+    assert "Left out: 1h. Second round of Russia-Ukraine talks in Istanbul has no announced time of day" in text
+    assert "Left out" not in text_of(await say("/subscribe 3d 1d"))
