@@ -1,4 +1,4 @@
-"""`briefing-bot`: the console, one-off questions, and the deck check."""
+"""`briefing-bot`: run the bot, the console, one-off questions, replay, the configuration, the deck check."""
 
 from __future__ import annotations
 
