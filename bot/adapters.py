@@ -31,7 +31,15 @@ class RetryLater(DeliveryError):
 
 
 class Unavailable(DeliveryError):
-    """The platform did not answer or failed (timeout, 5xx) after the adapter's own retries."""
+    """The platform did not answer or failed (timeout, 5xx) after the adapter's own retries.
+
+    `maybe_sent`: the request may have reached the platform (it timed out waiting for the
+    answer), so the message may be in the chat already. Sending it again could post it twice.
+    """
+
+    def __init__(self, reason: str, *, maybe_sent: bool = False) -> None:
+        super().__init__(reason)
+        self.maybe_sent = maybe_sent
 
 
 class DestinationGone(DeliveryError):

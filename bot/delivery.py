@@ -9,8 +9,10 @@ The protocol, for every post:
 
 Errors (the `bot.adapters` family): RetryLater pauses the platform for the wait it names and
 tries again; Unavailable is retried with backoff, then handed back as pending for a later
-attempt; DestinationGone stops the chat's subscriptions (the reason is stored);
-DestinationMoved moves them to the new chat id and sends there; Rejected gives up.
+attempt — unless the platform may have posted it already (`maybe_sent`: a timeout waiting for
+its answer), which is recorded as uncertain and never sent again; DestinationGone stops the
+chat's subscriptions (the reason is stored); DestinationMoved moves them to the new chat id and
+sends there; Rejected gives up.
 
 Observers (for metrics) are callables `(chat: ChatRef, outcome: str, seconds: float)`, called
 once per post with one of OUTCOMES.
@@ -49,8 +51,8 @@ from handlers.context import ChatRef
 log = logging.getLogger("briefing.delivery")
 
 DeliveryObserver = Callable[[ChatRef, str, float], None]
-OUTCOMES = ("sent", "late", "skipped", "taken", "deferred", "gone", "rejected", "failed", "no_adapter",
-            "interrupted")
+OUTCOMES = ("sent", "late", "skipped", "taken", "deferred", "gone", "rejected", "uncertain", "failed",
+            "no_adapter", "interrupted")
 SETTLED = frozenset({"sent", "failed", "skipped"})
 
 
@@ -161,6 +163,8 @@ class Delivery:
                 except RetryLater as exc:
                     await self._after_retry_later(post, exc, tries)
                 except Unavailable as exc:
+                    if exc.maybe_sent:  # it may be in the chat already: better once than twice
+                        return await self._give_up(post, claim, chat, "uncertain", exc.reason)
                     await self._after_unavailable(post, exc, tries)
                 except DestinationMoved as exc:
                     moves += 1

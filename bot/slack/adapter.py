@@ -109,7 +109,9 @@ class SlackAdapter:
         self.client = AsyncWebClient(
             token=bot_token,
             base_url=self.base_url,
-            retry_handlers=[AsyncConnectionErrorRetryHandler(),
+            # Only failures that Slack never acted on are retried: a retried post that timed
+            # out waiting for its answer could appear twice.
+            retry_handlers=[AsyncConnectionErrorRetryHandler(error_types=list(errors.UNSENT)),
                             AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)],
         )
         # bolt resets the level of the logger named after the app on every request: keep that

@@ -52,8 +52,16 @@ def delivery_error(exc: SlackApiError) -> DeliveryError:
     return Rejected(code)
 
 
+# Failures that mean Slack never acted on the request: no connection was made, or a pooled
+# connection turned out closed (Slack drops idle keep-alive connections) before it was used.
+# Both are safe to retry; a timeout waiting for an answer is not: the post may be in the channel.
+UNSENT = (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError)
+
+
 def network_error(exc: BaseException) -> Unavailable:
-    return Unavailable(f"slack unreachable: {type(exc).__name__}")
+    maybe_sent = not isinstance(exc, UNSENT)
+    note = " (may have been delivered; not sent again)" if maybe_sent else ""
+    return Unavailable(f"slack unreachable: {type(exc).__name__}{note}", maybe_sent=maybe_sent)
 
 
 def redact(token: str) -> str:

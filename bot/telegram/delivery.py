@@ -1,10 +1,11 @@
 """Calls to the Bot API that post or change messages, with ptb's errors turned into ours.
 
 ptb raises by HTTP status and response parameters; the rest of the process speaks the
-DeliveryError family of bot.adapters. Timeouts and other network errors are retried here with
-a short, bounded backoff; 429s are waited out by ptb's AIORateLimiter before they reach us;
-everything else is final and mapped at once. BadRequest and TimedOut subclass NetworkError, so
-the specific classes are caught first.
+DeliveryError family of bot.adapters. Network errors are retried here with a short, bounded
+backoff, except where a new message may already have been posted (a timeout waiting for
+Telegram's answer to sendMessage): that one is reported and never sent again. 429s are waited
+out by ptb's AIORateLimiter before they reach us; everything else is final and mapped at once.
+BadRequest and TimedOut subclass NetworkError, so the specific classes are caught first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
+import httpx
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import (
     BadRequest,
@@ -41,6 +43,19 @@ _PAYLOAD_TEXT = 200  # how much of a rejected message the log shows
 # Bad requests that mean the destination itself is no more, not that the message was wrong.
 _GONE = ("chat not found", "thread not found", "not enough rights", "need administrator rights")
 _NOT_MODIFIED = "message is not modified"
+_CREATES = frozenset({"sendMessage"})  # calls that post something new each time they succeed
+# httpx's errors that mean the request never reached Telegram: safe to send again.
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _maybe_posted(exc: TelegramError) -> bool:
+    """Whether a failed request may still have been carried out: it left, and no answer came.
+
+    ptb chains httpx's error as the cause. An answer with an error status (a 5xx) means
+    Telegram did not post; a connection that never opened means the request never left.
+    """
+    cause = exc.__cause__
+    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, _UNSENT)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -101,6 +116,11 @@ class Outbox:
             except (RetryAfter, Forbidden, ChatMigrated, BadRequest) as exc:
                 raise mapped(method, payload, exc) from exc
             except (TimedOut, NetworkError) as exc:  # BadRequest, also a NetworkError, is caught above
+                if method in _CREATES and _maybe_posted(exc):
+                    # Telegram may have posted it and only its answer was lost: a retry could
+                    # post it twice, and no retry cannot.
+                    raise Unavailable(redact(f"{method}: {exc.message} (may have been delivered; "
+                                             "not sent again)"), maybe_sent=True) from exc
                 if delay is None:
                     raise Unavailable(redact(f"{method}: {exc.message} (gave up after retries)")) from exc
                 log.warning("telegram %s failed (%s); retrying in %.1fs", method, redact(exc.message), delay)

@@ -22,7 +22,8 @@ What it does as Slack does:
 - Failure switches, each for `times` calls (None: until `clear_failures()`):
   `fail(method, error)` for any Slack error code (`account_inactive`, `is_archived`, …),
   `rate_limit(method, retry_after)` for HTTP 429 with `Retry-After` and `ratelimited`,
-  `server_error(method, status)` for a 5xx with an HTML body, as Slack's edge sends.
+  `server_error(method, status)` for a 5xx with an HTML body, as Slack's edge sends;
+  `slow(method, seconds)` answers late (the call still takes effect).
   `method` may also be `"response_url"`.
 - Response URLs, as hooks.slack.com's (`response_url(channel, user)` makes one): JSON in,
   `ok` out; 400 with a plain-text error (`invalid_blocks`, `no_text`), 404 for unknown URLs.
@@ -469,6 +470,7 @@ class FakeSlack:
         self.deleted: set[str] = set()
         self.socket = FakeSocketMode(self)
         self._failures: dict[str, list[Failure]] = {}
+        self._delays: dict[str, list[float]] = {}  # method -> delays of its next calls, in order
         self._response_urls: dict[str, dict[str, str]] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -548,8 +550,14 @@ class FakeSlack:
         """The next `times` calls of `method` get a 5xx with an HTML page, as Slack's edge sends."""
         self._failures.setdefault(method, []).append(Failure(status, None, times=times))
 
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are answered `seconds` late, then carried out as
+        usual: a client that gave up waiting still finds its message posted, as on Slack."""
+        self._delays.setdefault(method, []).extend([seconds] * times)
+
     def clear_failures(self) -> None:
         self._failures.clear()
+        self._delays.clear()
 
     def _take_failure(self, method: str) -> Failure | None:
         queue = self._failures.get(method, [])
@@ -603,6 +611,8 @@ class FakeSlack:
         args = await _arguments(request)
         token = _token(request, args)
         call = Call(method, args, token)
+        if self._delays.get(method):
+            await asyncio.sleep(self._delays[method].pop(0))
         failure = self._take_failure(method)
         if failure is not None:
             response = _failure_response(failure)

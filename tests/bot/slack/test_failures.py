@@ -103,6 +103,19 @@ async def test_slack_server_errors_make_it_unavailable(http_bot: Bot, status: in
     assert (await http_bot.adapter.send(GENERAL, CARD)).message_ids
 
 
+async def test_a_post_whose_answer_timed_out_is_not_sent_again(http_bot: Bot) -> None:
+    """Slack may have posted it: retrying could show the card twice in the channel."""
+    http_bot.adapter.client.timeout = 1
+    http_bot.slack.slow("chat.postMessage", 3.0)
+    with pytest.raises(Unavailable, match="may have been delivered") as unavailable:
+        await http_bot.adapter.send(GENERAL, CARD)
+    assert unavailable.value.maybe_sent
+    await http_bot.slack.wait_messages("C0GENERAL", 1, within=5)
+    assert len(http_bot.slack.calls_to("chat.postMessage")) == 1  # the client did not retry either
+    assert (await http_bot.adapter.send(GENERAL, CARD)).message_ids
+    assert len(http_bot.slack.messages_in("C0GENERAL")) == 2
+
+
 async def test_slacks_internal_error_body_makes_it_unavailable(http_bot: Bot) -> None:
     http_bot.slack.fail("chat.postMessage", "internal_error")
     with pytest.raises(Unavailable):

@@ -7,7 +7,9 @@ answers to readers report gone and moved chats through ChatEvents.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+import httpx
 import pytest
 from telegram.ext import AIORateLimiter
 
@@ -178,20 +180,47 @@ async def test_a_lasting_outage_is_unavailable_after_bounded_retries(telegram: B
     await still_answering(telegram, reader)
 
 
-async def test_a_timeout_is_retried_and_a_lasting_one_is_unavailable(fake_telegram: FakeTelegram,
-                                                                     service: BriefingService,
-                                                                     reader: User) -> None:
+async def test_a_timed_out_post_is_never_sent_again(fake_telegram: FakeTelegram, service: BriefingService,
+                                                    reader: User) -> None:
+    """A sendMessage whose answer times out may have been posted: a retry could post it twice."""
     adapter = make_adapter(service, fake_telegram, request_timeout=0.5)
     await adapter.start()
     try:
         fake_telegram.fail("sendMessage", slow(1.5))
+        with pytest.raises(Unavailable, match="may have been delivered") as raised:
+            await adapter.send(private(reader), REMINDER)
+        assert raised.value.maybe_sent
+        await fake_telegram.wait_for(lambda: len(fake_telegram.messages(reader.id)) == 1, within=5,
+                                     what="the slow post to arrive")
+        assert len(fake_telegram.calls_to("sendMessage")) == 1  # no second attempt
+        assert len((await adapter.send(private(reader), REMINDER)).message_ids) == 1
+        assert len(fake_telegram.messages(reader.id)) == 2
+    finally:
+        await adapter.stop()
+
+
+async def test_a_post_that_could_not_connect_is_retried(fake_telegram: FakeTelegram, service: BriefingService,
+                                                        reader: User) -> None:
+    """Nothing reached Telegram when the connection failed: sending again is safe."""
+    adapter = make_adapter(service, fake_telegram)
+    await adapter.start()
+    try:
+        assert adapter._app is not None
+        pool = adapter._app.bot.request._client  # ptb's httpx client: make its first connection fail
+        real_send = pool.send
+        failures = iter([httpx.ConnectError("connection refused")])
+
+        async def flaky_send(request: httpx.Request, **kwargs: Any) -> httpx.Response:
+            if request.url.path.endswith("/sendMessage"):
+                failure = next(failures, None)
+                if failure is not None:
+                    raise failure
+            return await real_send(request, **kwargs)
+
+        pool.send = flaky_send
         sent = await adapter.send(private(reader), REMINDER)
         assert len(sent.message_ids) == 1
-        fake_telegram.fail("sendMessage", slow(1.5), times=None)
-        with pytest.raises(Unavailable, match="Timed out"):
-            await adapter.send(private(reader), REMINDER)
-        fake_telegram.clear_failures()
-        assert len((await adapter.send(private(reader), REMINDER)).message_ids) == 1
+        assert len(fake_telegram.messages(reader.id)) == 1
     finally:
         await adapter.stop()
 
