@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,9 +23,6 @@ if TYPE_CHECKING:
     from bot.config import LogFormat, PlatformStatus, Settings
 
 log = logging.getLogger("briefing.cli")
-
-Runner = Callable[[argparse.Namespace], int]
-
 
 def version() -> str:
     try:

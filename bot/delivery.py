@@ -53,7 +53,6 @@ log = logging.getLogger("briefing.delivery")
 DeliveryObserver = Callable[[ChatRef, str, float], None]
 OUTCOMES = ("sent", "late", "skipped", "taken", "deferred", "gone", "rejected", "uncertain", "failed",
             "no_adapter", "interrupted")
-SETTLED = frozenset({"sent", "failed", "skipped"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,6 @@ from handlers.context import ChatRef
 log = logging.getLogger("briefing.scheduler")
 
 REFRESH_JOB = "plan:refresh"
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class Scheduler:

@@ -25,11 +25,6 @@ class SystemClock:
         real = dt.datetime.now(dt.UTC)
         self._offset = (start - real) if start is not None else dt.timedelta(0)
 
-    @property
-    def offset(self) -> dt.timedelta:
-        """How far this clock is from real time; a real deadline is `planned - offset`."""
-        return self._offset
-
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC) + self._offset
 
@@ -42,18 +37,11 @@ class FixedClock:
             raise ValueError("FixedClock needs an aware datetime")
         self._at = at.astimezone(dt.UTC)
 
-    @property
-    def offset(self) -> dt.timedelta:
-        return self._at - dt.datetime.now(dt.UTC)
-
     def now(self) -> dt.datetime:
         return self._at
 
     def set(self, at: dt.datetime) -> None:
         self._at = at.astimezone(dt.UTC)
-
-    def advance(self, delta: dt.timedelta) -> None:
-        self._at += delta
 
 
 def parse_moment(text: str) -> dt.datetime:

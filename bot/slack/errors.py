@@ -11,9 +11,6 @@ from bot.adapters import DeliveryError, DestinationGone, Rejected, RetryLater, U
 
 # The destination will not take messages any more: stop posting there.
 GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
-# This message is malformed: sending it again will not help.
-REJECTED = frozenset({"msg_too_long", "msg_blocks_too_long", "invalid_blocks", "invalid_blocks_format",
-                      "no_text", "invalid_arguments", "too_many_attachments"})
 # Slack's own trouble, or ours with the token: it may pass, so try again later.
 TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout",
                        "invalid_auth", "not_authed", "token_revoked", "token_expired", "missing_scope"})
@@ -49,7 +46,7 @@ def delivery_error(exc: SlackApiError) -> DeliveryError:
         return DestinationGone(code)
     if status >= 500 or code in TRANSIENT:
         return Unavailable(code)
-    return Rejected(code)
+    return Rejected(code)  # the message itself (msg_too_long, invalid_blocks, …): resending won't help
 
 
 # Failures that mean Slack never acted on the request: no connection was made, or a pooled
