@@ -250,7 +250,7 @@ class Delivery:
         still be sent: the earlier ones are recorded as superseded.
         """
         now = self.clock.now()
-        due = [p for p in posts if p.due <= now and _open(entries.get((p.subscription_id, p.key)))]
+        due = [p for p in posts if p.due <= now and is_open(entries.get((p.subscription_id, p.key)))]
         if not due:
             return {}
         moot = superseded([p for p in posts if p.due <= now], now)
@@ -289,6 +289,6 @@ class Delivery:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-def _open(entry: Entry | None) -> bool:
+def is_open(entry: Entry | None) -> bool:
     """Whether a post with this ledger row (or none) still waits to be sent by someone."""
     return entry is None or entry.status == "pending"

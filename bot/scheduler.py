@@ -37,7 +37,7 @@ from apscheduler.schedulers.base import STATE_RUNNING, STATE_STOPPED
 
 from bot.adapters import Adapter
 from bot.chats import StoreChats
-from bot.delivery import DEFAULT_POLICY, Delivery, DeliveryObserver, Policy, real_now
+from bot.delivery import DEFAULT_POLICY, Delivery, DeliveryObserver, Policy, is_open, real_now
 from bot.pacing import Pacer
 from bot.planning import Post, plan
 from bot.store import Entry, Store, Subscription
@@ -197,7 +197,7 @@ class Scheduler:
                 self._drop(sub_id, keep=wanted)
         offset = self._offset()
         for post in future:
-            if entries.get((post.subscription_id, post.key)) is None:
+            if is_open(entries.get((post.subscription_id, post.key))):  # none yet, or handed back
                 self._add(post, post.due - offset)
         missed = [p for p in posts if p.due <= now]
         if missed:

@@ -68,6 +68,23 @@ async def test_a_reminder_fires_on_the_live_loop(store: Store, briefing: Briefin
     assert [e.status for e in await store.ledger.history()] == ["sent"]
 
 
+async def test_a_post_handed_back_before_its_time_still_gets_its_job(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes) -> None:
+    """A claim released as pending (a shutdown while it waited for pacing) for a post that is due
+    later on the clock (a restart with the same --now) is planned again, not forgotten."""
+    sub = await store.put_subscription(CHAT, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+                                       reschedule=True)
+    claim = await store.ledger.claim(sub.id, "event:istanbul-talks@2025-06-02:D-1", D1, "test",
+                                     dt.datetime.now(dt.UTC))
+    assert claim is not None
+    assert await store.ledger.release(claim, "shut down meanwhile", dt.datetime.now(dt.UTC))
+    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(seconds=0.7), outcomes)
+    async with scheduling(scheduler):
+        assert "sub:1:event:istanbul-talks:offset:D-1" in scheduler.job_ids()
+        assert await outcomes.wait_for(1) == [("1", "sent")]
+    assert [e.status for e in await store.ledger.history()] == ["sent"]
+
+
 async def test_jobs_follow_every_change_of_the_chat(store: Store, briefing: Briefing, recorder: Recorder,
                                                     outcomes: Outcomes) -> None:
     scheduler = make(store, briefing, recorder, D1 - dt.timedelta(days=1), outcomes,
