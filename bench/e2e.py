@@ -1,4 +1,4 @@
-"""Commands through the whole running bot (bot/runtime.py), beside a bare ptb echo bot.
+"""Commands through the whole running bot (bot/process/runtime.py), beside a bare ptb echo bot.
 
     .venv/bin/python -m bench.e2e [--commands N] [--readers C] [--rounds R]
 
@@ -24,13 +24,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bench.telegram_e2e import compare, unlimited
-from bot.adapters import Adapter
-from bot.chats import StoreChats
-from bot.cli import load_briefing
-from bot.config import Settings
-from bot.logs import configure_logging
-from bot.runtime import AdapterFactory, Runtime
-from bot.service import BriefingService
+from bot.platforms.base import Adapter
+from bot.platforms.service import BriefingService
+from bot.process.cli import load_briefing
+from bot.process.config import Settings
+from bot.process.logs import configure_logging
+from bot.process.runtime import AdapterFactory, Runtime
+from bot.scheduling.chats import StoreChats
 
 NOW = "2025-05-31T12:00+03:00"
 
@@ -38,7 +38,7 @@ NOW = "2025-05-31T12:00+03:00"
 def fast_telegram(readers: int) -> AdapterFactory:
     """The runtime's Telegram adapter factory, with the same rate limiter as the echo bot."""
     def build(settings: Settings, service: BriefingService, chats: StoreChats) -> Adapter:
-        from bot.telegram import TelegramAdapter
+        from bot.platforms.telegram import TelegramAdapter
 
         assert settings.telegram_bot_token is not None
         return TelegramAdapter(service, token=settings.telegram_bot_token.get_secret_value(),

@@ -29,14 +29,14 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter
 
-from bot.chats import StoreChats
-from bot.delivery import Policy
-from bot.pacing import Limit, Pacer, Rules
-from bot.scheduler import Scheduler, scheduling
-from bot.service import BriefingService
+from bot.platforms.service import BriefingService
+from bot.platforms.telegram import TelegramAdapter
+from bot.scheduling.chats import StoreChats
+from bot.scheduling.delivery import Policy
+from bot.scheduling.pacing import Limit, Pacer, Rules
+from bot.scheduling.scheduler import Scheduler, scheduling
 from bot.store import Store, Wanted, default_url, open_store
 from bot.store.models import SubscriptionRow
-from bot.telegram import TelegramAdapter
 from content.loader import load_all
 from handlers.clock import SystemClock
 from tests.fakes.telegram_api import FakeTelegram, RateLimit

@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.service import BriefingService
-from bot.slack import EVENTS_PATH, SlackAdapter, render
+from bot.platforms.service import BriefingService
+from bot.platforms.slack import EVENTS_PATH, SlackAdapter, render
 from content.loader import load_all
 from handlers.clock import FixedClock
 from handlers.context import CONSOLE_CHAT

@@ -36,9 +36,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.service import BriefingService
-from bot.telegram import Rendered, TelegramAdapter, render
-from bot.telegram.adapter import NO_PREVIEWS
+from bot.platforms.service import BriefingService
+from bot.platforms.telegram import Rendered, TelegramAdapter, render
+from bot.platforms.telegram.adapter import NO_PREVIEWS
 from content.loader import load_all
 from handlers.clock import FixedClock
 from handlers.context import ChatRef

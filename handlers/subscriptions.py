@@ -1,6 +1,6 @@
 """The subscription commands: countdown reminders, the daily post, the chat's timezone.
 
-The state lives behind `ctx.chats` (bot/chats.py in the running bot); these handlers parse what
+The state lives behind `ctx.chats` (bot/scheduling/chats.py in the running bot); these handlers parse what
 the reader typed, check they may change this chat, and confirm what will be sent and when, in
 the chat's zone — or say plainly that nothing is coming.
 """

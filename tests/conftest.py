@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.service import BriefingService
+from bot.platforms.service import BriefingService
 from content.loader import Briefing, load_all
 from handlers.clock import FixedClock
 

@@ -1,6 +1,6 @@
 """The tables: chat settings, subscriptions and the delivery ledger. Nothing else is persisted.
 
-The schedule itself is derived (bot/planning.py); these rows are all it is derived from, plus
+The schedule itself is derived (bot/scheduling/planning.py); these rows are all it is derived from, plus
 the ledger that records what was claimed, sent, skipped or failed.
 """
 

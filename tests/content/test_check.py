@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import main
+from bot.process.cli import main
 from content.errors import DeckError
 from content.loader import DECKS_DIR, load_all, read_yaml
 

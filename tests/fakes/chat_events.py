@@ -1,4 +1,4 @@
-"""A ChatEvents (bot.adapters) that records what an adapter reported, for any platform's tests."""
+"""A ChatEvents (bot.platforms.base) that records what an adapter reported, for any platform's tests."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chats import StoreChats
+from bot.scheduling.chats import StoreChats
 from bot.store import Store, default_url, open_store
 from content.loader import Briefing
 from handlers import messages

@@ -1,0 +1,94 @@
+"""What every platform adapter offers the rest of the process, and how a send can fail.
+
+The scheduler and the runtime speak only this interface; `bot/platforms/telegram/` and
+`bot/platforms/slack/` translate their SDK's errors into the exceptions below, so the delivery
+code can decide what to do (wait, move the subscription, deactivate it, give up) without knowing
+the platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from handlers.context import ChatRef
+from handlers.reply import Reply
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered; `reason` is short, logged and stored (no secrets)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RetryLater(DeliveryError):
+    """The platform asked us to slow down (HTTP 429): try again after `retry_after` seconds."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Unavailable(DeliveryError):
+    """The platform did not answer or failed (timeout, 5xx) after the adapter's own retries.
+
+    `maybe_sent`: the request may have reached the platform (it timed out waiting for the
+    answer), so the message may be in the chat already. Sending it again could post it twice.
+    """
+
+    def __init__(self, reason: str, *, maybe_sent: bool = False) -> None:
+        super().__init__(reason)
+        self.maybe_sent = maybe_sent
+
+
+class DestinationGone(DeliveryError):
+    """The chat will not take messages any more (bot blocked or removed, channel archived)."""
+
+
+class DestinationMoved(DeliveryError):
+    """The chat lives on under another id (a Telegram group upgraded to a supergroup)."""
+
+    def __init__(self, reason: str, new_chat_id: str) -> None:
+        super().__init__(reason)
+        self.new_chat_id = new_chat_id
+
+
+class Rejected(DeliveryError):
+    """The platform refused this message as malformed; sending it again will not help."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    chat: ChatRef
+    message_ids: tuple[str, ...]
+
+
+class ChatEvents(Protocol):
+    """What an adapter reports about chats while answering readers (not only when pushing posts)."""
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
+        """The chat will not take messages any more: stop posting there."""
+        ...
+
+    async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
+        """The chat continues under `new_chat_id`: move its subscriptions and settings."""
+        ...
+
+
+class Adapter(Protocol):
+    platform: str
+
+    @property
+    def ready(self) -> bool:
+        """Connected and able to send."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, chat: ChatRef, reply: Reply) -> Sent:
+        """Post `reply` to `chat` (split as the platform needs); raise a DeliveryError on failure."""
+        ...

@@ -1,0 +1,1 @@
+"""The running process: configuration, the runtime, its HTTP server, logs, metrics and the command line."""

@@ -1,0 +1,314 @@
+"""`briefing-bot`: run the bot, the console, one-off questions, replay, the configuration, the deck check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.platforms.service import BriefingService
+from content.errors import DeckError, Problem
+from content.loader import DECKS_DIR, Briefing, load_all
+from handlers.clock import SystemClock, parse_moment
+
+if TYPE_CHECKING:
+    from bot.process.config import LogFormat, PlatformStatus, Settings
+
+log = logging.getLogger("briefing.cli")
+
+def version() -> str:
+    try:
+        return metadata.version("briefing-bot")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        return parse_moment(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _zone(text: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"unknown timezone {text!r}: use an IANA name such as Europe/Istanbul") from exc
+
+
+def add_clock_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", type=_moment, metavar="ISO",
+                        help="start the clock at this moment, e.g. 2025-05-31T12:00+03:00 "
+                             "(default: $BRIEFING_NOW, else the real time); it then runs on")
+    parser.add_argument("--tz", type=_zone, metavar="ZONE",
+                        help="show dates in this IANA zone (default: $BRIEFING_TZ, else each event's own)")
+
+
+def clock_from(args: argparse.Namespace) -> SystemClock:
+    return SystemClock(args.now)
+
+
+def load_briefing(decks: Path | None = None, wanted: str | None = None) -> Briefing:
+    """The deck the bot serves: the one named `wanted` (default $BRIEFING_DECK), else the first one."""
+    briefings = load_all(decks)
+    wanted = wanted or os.environ.get("BRIEFING_DECK")
+    for b in briefings:
+        if wanted in (None, "", b.deck.id):
+            return b
+    known = ", ".join(b.deck.id for b in briefings)
+    raise DeckError([Problem(str(wanted), f"BRIEFING_DECK names no deck; the decks are: {known}")])
+
+
+def _service(args: argparse.Namespace) -> BriefingService:
+    return BriefingService(load_briefing(), clock_from(args), zone=args.tz)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.platforms.console import render
+    from handlers.context import CONSOLE_CHAT
+
+    reply = asyncio.run(_service(args).answer(args.text, CONSOLE_CHAT))
+    if reply is not None:
+        sys.stdout.write(render(reply))
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """The console chat with the store and the scheduler: subscribed posts print as they fire."""
+    from bot.scheduling.pacing import unpaced
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    settings = settings.model_copy(update={"now": args.now, "tz": args.tz.key if args.tz else None})
+    # Log lines would land in the middle of the conversation: only warnings, unless asked for more.
+    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
+    code = _serve(settings, "human", level, platforms=(), console=True, serve_http=False, pacer=unpaced())
+    sys.stdout.write("\n")
+    return code
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Print every post one subscribed chat would get between --from and --to, at its time."""
+    from bot.platforms.console import render
+    from bot.scheduling.planning import replay
+    from bot.store import Subscription, Wanted
+    from handlers.context import CONSOLE_CHAT
+
+    briefing = load_briefing()
+    start, end = args.start, args.end
+    wanted = Wanted(not args.no_reminders, args.offsets, args.at, args.daily)
+    sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, args.tz.key if args.tz else None, True,
+                       None, start)
+    posts = replay(briefing, sub, start, end)
+    sys.stdout.write(f"Replay: the posts of one chat subscribed to “{briefing.deck.title}”.\n\n")
+    for post, reply in posts:
+        local = post.due.astimezone(post.zone)
+        stamp = f"{local:%A %Y-%m-%d %H:%M} {local.isoformat()[-6:]}"
+        sys.stdout.write(f"=== {stamp} ({post.zone.key}) · {post.what}\n")
+        sys.stdout.write(render(dataclasses.replace(reply, actions=())) + "\n")
+    sys.stdout.write(f"{len(posts)} post(s) from {start.isoformat()} to {end.isoformat()}.\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        briefings = load_all(args.decks, args.seeds)
+    except DeckError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem}\n")
+        sys.stderr.write(f"{len(exc.problems)} problem(s); the deck cannot be served.\n")
+        return 1
+    for b in briefings:
+        quotes = sum(len(card.facts()) for card in b.deck.cards())
+        sys.stdout.write(f"ok: deck {b.deck.id}: {len(b.deck.cards())} cards, {quotes} quotes, "
+                         f"all found verbatim in seed {b.seed.id}\n")
+    return 0
+
+
+def _platform_line(status: PlatformStatus) -> str:
+    if status.enabled:
+        return f"  {status.name}: on ({status.mode})"
+    needs = " and ".join(status.missing)
+    if status.configured:
+        return f"  {status.name}: INCOMPLETE, missing {needs}"
+    return f"  {status.name}: off (set {needs} to enable)"
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """Print the effective configuration, secrets masked, and what each platform still lacks."""
+    from bot.process.config import describe
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    rows = describe(settings)
+    width = max(len(name) for name, _ in rows)
+    sys.stdout.write("Settings (secrets masked):\n")
+    sys.stdout.writelines(f"  {name:<{width}}  {value}\n" for name, value in rows)
+    sys.stdout.write("Platforms:\n")
+    sys.stdout.writelines(_platform_line(s) + "\n" for s in settings.platforms().values())
+    incomplete = [s for s in settings.platforms().values() if s.configured and not s.enabled]
+    return 1 if incomplete else 0
+
+
+def _offsets(text: str) -> tuple[str, ...]:
+    from handlers.subscriptions import parse_subscribe
+
+    try:
+        offsets, _at = parse_subscribe(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return offsets or ()
+
+
+def _time(text: str) -> dt.time:
+    from handlers.subscriptions import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    replay = sub.add_parser("replay", help="print every post a subscribed chat would get (simulated clock)")
+    replay.add_argument("--from", dest="start", type=_moment, required=True, metavar="ISO",
+                        help="the simulated subscription starts here, e.g. 2025-05-25T00:00+03:00")
+    replay.add_argument("--to", dest="end", type=_moment, required=True, metavar="ISO", help="and ends here")
+    replay.add_argument("--tz", type=_zone, metavar="ZONE",
+                        help="the chat's timezone (default: each event's own)")
+    replay.add_argument("--offsets", type=_offsets, default=None, metavar="LIST",
+                        help='reminder offsets, e.g. "7d,1d,3h,start" (default: D-7, D-3, D-1, D-0 for '
+                             "an event known by its day; 7d, 3d, 1d, 3h, 1h, start for one with a time)")
+    replay.add_argument("--at", type=_time, default=dt.time(9, 0), metavar="HH:MM",
+                        help="local time of reminders for events known by their day (default 09:00)")
+    replay.add_argument("--daily", type=_time, default=None, metavar="HH:MM",
+                        help="also a daily briefing post at this local time")
+    replay.add_argument("--no-reminders", action="store_true", help="only the daily post")
+    replay.set_defaults(run=cmd_replay)
+
+
+def _settings() -> Settings | None:
+    """The configuration, or None after printing what is wrong with it."""
+    from bot.process.config import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem}\n")
+        return None
+
+
+def _serve(settings: Settings, fmt: LogFormat, level: str, **options: Any) -> int:
+    """Run the bot (bot/process/runtime.py) until it is stopped; the exit code."""
+    from bot.process.logs import configure_logging
+    from bot.process.runtime import Runtime, StartupError
+
+    configure_logging(fmt, level, settings.secrets())
+    try:
+        runtime = Runtime(settings, load_briefing(wanted=settings.deck), **options)
+        return asyncio.run(runtime.run())
+    except StartupError as exc:
+        log.error("cannot start: %s", exc)
+    except Exception:  # the traceback goes to the (redacted) log, not raw to stderr
+        log.exception("the bot stopped on an unexpected error")
+    return 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve every configured platform (the console too, when none is and this is a terminal)."""
+    settings = _settings()
+    if settings is None:
+        return 2
+    console = not settings.enabled_platforms() and sys.stdin.isatty()
+    level = settings.log_level if "log_level" in settings.model_fields_set or not console else "WARNING"
+    return _serve(settings, settings.log_format, level, console=console)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing-bot",
+        description="A news-briefing bot for Telegram and Slack, with a local console.",
+        epilog="With no command: the console, unless a platform token is configured.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    console = sub.add_parser("console", help="chat with the bot in this terminal (no token needed)")
+    add_clock_options(console)
+    console.set_defaults(run=cmd_console)
+
+    ask = sub.add_parser("ask", help="ask one question and print the answer")
+    ask.add_argument("text", help='e.g. "/who lavrov" or "when are the talks?"')
+    add_clock_options(ask)
+    ask.set_defaults(run=cmd_ask)
+
+    add_replay_parser(sub)
+
+    check = sub.add_parser("check", help="check every deck against its seed article")
+    check.add_argument("--decks", type=Path, default=None, metavar="DIR",
+                       help=f"folder of deck YAML files (default: {DECKS_DIR.name}/ of the package)")
+    check.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                       help="folder of seed articles (default: the packaged seeds)")
+    check.set_defaults(run=cmd_check)
+
+    config = sub.add_parser("config", help="print the effective configuration (secrets masked)")
+    config.set_defaults(run=cmd_config)
+
+    run = sub.add_parser("run", help="serve Telegram and Slack as configured, with /healthz and /metrics")
+    run.set_defaults(run=cmd_run)
+    return parser
+
+
+def _env_defaults(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """--now and --tz fall back to $BRIEFING_NOW and $BRIEFING_TZ, checked the same way."""
+    for attr, env, convert in (("now", "BRIEFING_NOW", _moment), ("tz", "BRIEFING_TZ", _zone)):
+        if hasattr(args, attr) and getattr(args, attr) is None and os.environ.get(env):
+            try:
+                setattr(args, attr, convert(os.environ[env]))
+            except argparse.ArgumentTypeError as exc:
+                parser.error(f"{env}: {exc}")
+
+
+def _default_command() -> str:
+    """`run` when a platform is configured (a container, a server), else the console."""
+    from bot.process.config import ConfigError, load_settings
+
+    try:
+        return "run" if any(s.configured for s in load_settings().platforms().values()) else "console"
+    except ConfigError:
+        return "run"  # which reports what is wrong
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([_default_command(), *(argv or sys.argv[1:])])
+    _env_defaults(args, parser)
+    try:
+        code: int = args.run(args)
+        sys.stdout.flush()
+    except DeckError as exc:
+        sys.stderr.write(f"error: the deck cannot be served:\n{exc}\n")
+        return 1
+    except BrokenPipeError:
+        # The reader stopped reading (`briefing-bot replay ... | head`): not an error of ours.
+        # Point stdout at nothing so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
+

@@ -1,0 +1,1 @@
+"""Scheduled posts: what is due when (planning), pacing, delivery through the ledger, the scheduler, chats."""

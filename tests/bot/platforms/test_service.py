@@ -1,0 +1,78 @@
+"""BriefingService: the one door every adapter uses."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.platforms.service import BriefingService
+from content.loader import Briefing
+from handlers.clock import FixedClock
+from handlers.context import ChatRef, ChatSettings, SubscriptionSummary
+from handlers.registry import REGISTRY, Query, command
+
+CHAT = ChatRef("telegram", "42")
+
+
+class Settings:
+    """A chat service that only knows each chat's zone."""
+
+    def __init__(self, zones: dict[str, str]) -> None:
+        self.zones = zones
+
+    async def settings(self, chat: ChatRef) -> ChatSettings:
+        return ChatSettings(timezone=self.zones.get(chat.key))
+
+    async def timezone(self, chat: ChatRef) -> str | None:
+        return self.zones.get(chat.key)
+
+    async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
+        return []
+
+
+async def test_answers_and_logs_one_line(service: BriefingService, caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[tuple[str, str]] = []
+    service.observers.append(lambda chat, cmd, outcome, seconds: seen.append((cmd, outcome)))
+    with caplog.at_level(logging.INFO, logger="briefing.commands"):
+        reply = await service.answer("/who lavrov", CHAT)
+    assert reply is not None and reply.title == "Sergey Lavrov"
+    assert seen == [("who", "card")]
+    assert "command platform=telegram chat=telegram:42 command=who outcome=card" in caplog.text
+
+
+async def test_remembers_the_last_topic_per_chat(service: BriefingService) -> None:
+    await service.answer("/who fidan", CHAT)
+    await service.answer("/who trump", ChatRef("telegram", "43"))
+    reply = await service.answer("/source", CHAT)
+    assert reply is not None and reply.title == "Source: Hakan Fidan"
+
+
+async def test_uses_the_chats_own_zone(briefing: Briefing, clock: FixedClock) -> None:
+    service = BriefingService(briefing, clock, chats=Settings({CHAT.key: "America/Los_Angeles"}))
+    mine = await service.answer("/when", CHAT)
+    other = await service.answer("/when", ChatRef("telegram", "7"))
+    assert mine is not None and "America/Los_Angeles" in mine.plain_text()
+    assert other is not None and "America/Los_Angeles" not in other.plain_text()
+
+
+async def test_a_message_for_another_bot_is_ignored(service: BriefingService) -> None:
+    assert await service.answer("/who@OtherBot lavrov", CHAT, bot_username="BriefingBot") is None
+
+
+async def test_a_failing_handler_gets_an_apology_not_a_traceback(
+    service: BriefingService, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(b: Briefing, q: Query, ctx: object) -> None:
+        raise RuntimeError("deck on fire")
+
+    monkeypatch.setattr(REGISTRY, "_commands", dict(REGISTRY._commands))
+    command("explode", "A command that fails")(explode)  # type: ignore[arg-type]
+    with caplog.at_level(logging.ERROR):
+        reply = await service.answer("/explode", CHAT)
+    assert reply is not None
+    assert reply.title == "Sorry, something went wrong"
+    assert "deck on fire" not in reply.plain_text()
+    assert "deck on fire" in caplog.text  # the traceback went to the log
+    again = await service.answer("/who lavrov", CHAT)
+    assert again is not None and again.title == "Sergey Lavrov"

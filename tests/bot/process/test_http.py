@@ -1,0 +1,181 @@
+"""The HTTP server: liveness, readiness naming the part that is not ready, metrics, mounted routes."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.process.http import HttpServer, ReadyCheck, build_app
+from bot.process.metrics import Metrics
+from handlers.context import ChatRef
+
+TELEGRAM_CHAT = ChatRef("telegram", "42")
+SLACK_CHANNEL = ChatRef("slack", "C1", kind="channel")
+Serve = Callable[..., Awaitable[str]]
+
+
+def ok() -> ReadyCheck:
+    async def check() -> str | None:
+        return None
+
+    return check
+
+
+def failing(reason: str) -> ReadyCheck:
+    async def check() -> str | None:
+        return reason
+
+    return check
+
+
+def raising() -> ReadyCheck:
+    async def check() -> str | None:
+        raise ConnectionRefusedError("database down")
+
+    return check
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Serve]:
+    """Start a server on 127.0.0.1, port 0; answer its base URL."""
+    servers: list[HttpServer] = []
+
+    async def start(metrics: Metrics | None = None, checks: Mapping[str, ReadyCheck] | None = None,
+                    routes: list[web.RouteDef] | None = None) -> str:
+        server = HttpServer(build_app(metrics or Metrics(), checks or {}, routes or []),
+                            host="127.0.0.1", port=0)
+        await server.start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.port}"
+
+    yield start
+    for server in servers:
+        await server.stop()
+
+
+async def get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.text()
+
+
+async def get_json(url: str) -> tuple[int, dict[str, object]]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.json()
+
+
+async def test_healthz_answers_while_the_loop_runs(serve: Serve) -> None:
+    base = await serve(checks={"database": failing("unreachable")})
+    assert await get_json(f"{base}/healthz") == (200, {"status": "ok"})
+
+
+async def test_readyz_is_ok_when_every_part_is(serve: Serve) -> None:
+    base = await serve(checks={"database": ok(), "telegram": ok(), "scheduler": ok()})
+    assert await get_json(f"{base}/readyz") == (200, {
+        "ready": True, "checks": {"database": "ok", "telegram": "ok", "scheduler": "ok"}, "failing": []})
+
+
+async def test_readyz_names_each_part_that_is_not_ready(serve: Serve) -> None:
+    base = await serve(checks={
+        "database": raising(), "telegram": failing("not connected"), "slack": ok()})
+    status, body = await get_json(f"{base}/readyz")
+    assert status == 503
+    assert body == {"ready": False, "failing": ["database", "telegram"], "checks": {
+        "database": "check failed: ConnectionRefusedError", "telegram": "not connected", "slack": "ok"}}
+
+
+async def test_a_check_that_hangs_is_reported_not_waited_for(serve: Serve,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.process.http.CHECK_TIMEOUT", 0.05)
+
+    async def hangs() -> str | None:
+        await asyncio.sleep(10)
+        return None
+
+    base = await serve(checks={"database": hangs})
+    status, body = await get_json(f"{base}/readyz")
+    assert (status, body["checks"]) == (503, {"database": "no answer within 0.05 s"})
+
+
+async def test_metrics_count_commands_and_deliveries_and_read_the_gauges(serve: Serve) -> None:
+    metrics = Metrics()
+
+    async def two() -> int:
+        return 2
+
+    metrics.bind(next_run=lambda: dt.datetime(2025, 6, 1, 6, tzinfo=dt.UTC), active_subscriptions=two,
+                 readiness=lambda: {"telegram": True, "slack": False})
+    metrics.observe_command(TELEGRAM_CHAT, "who", "card", 0.01)
+    metrics.observe_command(TELEGRAM_CHAT, "who", "card", 0.02)
+    metrics.observe_command(SLACK_CHANNEL, "no-such-command", "notice", 0.01)
+    metrics.observe_delivery(SLACK_CHANNEL, "sent", 0.3)
+    base = await serve(metrics)
+    async with aiohttp.ClientSession() as session, session.get(f"{base}/metrics") as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/plain")
+        text = await response.text()
+    lines = set(text.splitlines())
+    assert 'briefing_commands_total{command="who",outcome="card",platform="telegram"} 2.0' in lines
+    assert 'briefing_commands_total{command="other",outcome="notice",platform="slack"} 1.0' in lines
+    assert 'briefing_deliveries_total{outcome="sent",platform="slack"} 1.0' in lines
+    assert 'briefing_send_duration_seconds_count{platform="slack"} 1.0' in lines
+    [next_post] = [line for line in lines if line.startswith("briefing_next_post_timestamp_seconds ")]
+    assert float(next_post.split()[1]) == dt.datetime(2025, 6, 1, 6, tzinfo=dt.UTC).timestamp()
+    assert "briefing_active_subscriptions 2.0" in lines
+    assert 'briefing_adapter_ready{platform="slack"} 0.0' in lines
+
+
+async def test_metrics_still_answer_when_the_store_fails(serve: Serve,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    metrics = Metrics()
+
+    async def broken() -> int:
+        raise OSError("disk gone")
+
+    metrics.bind(next_run=lambda: None, active_subscriptions=broken)
+    base = await serve(metrics)
+    status, text = await get(f"{base}/metrics")
+    assert status == 200
+    assert "briefing_next_post_timestamp_seconds 0.0" in text.splitlines()
+    assert "active subscriptions unavailable error=OSError" in caplog.text
+
+
+async def test_each_metrics_registry_is_its_own() -> None:
+    first, second = Metrics(), Metrics()
+    first.observe_command(TELEGRAM_CHAT, "when", "card", 0.1)
+    assert 'command="when"' in (await first.render()).decode()
+    assert 'command="when"' not in (await second.render()).decode()
+
+
+async def test_adapter_routes_are_mounted_and_logged_but_probes_are_not(
+        serve: Serve, caplog: pytest.LogCaptureFixture) -> None:
+    async def webhook(request: web.Request) -> web.Response:
+        return web.json_response({"got": await request.text()})
+
+    base = await serve(routes=[web.post("/slack/events", webhook)])
+    with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{base}/slack/events", data="hello") as response:
+                assert await response.json() == {"got": "hello"}
+            async with session.get(f"{base}/healthz") as response:
+                assert response.status == 200
+    access = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert len(access) == 1
+    assert access[0].startswith("http method=POST path=/slack/events status=200 ms=")
+
+
+async def test_port_zero_binds_a_free_port_and_a_taken_port_fails() -> None:
+    server = HttpServer(build_app(Metrics(), {}), host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        assert server.port > 0
+        taken = HttpServer(build_app(Metrics(), {}), host="127.0.0.1", port=server.port)
+        with pytest.raises(OSError, match="address already in use"):
+            await taken.start()
+    finally:
+        await server.stop()

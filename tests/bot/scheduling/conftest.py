@@ -1,0 +1,60 @@
+"""A recording adapter, a store on SQLite, and a scheduler wired to them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.platforms.base import DeliveryError, Sent
+from bot.store import Store, default_url, open_store
+from handlers.context import ChatRef
+from handlers.reply import Reply
+
+
+class Recorder:
+    """An Adapter that keeps what it was asked to send; `failures[chat_id]` are raised first, in order."""
+
+    def __init__(self, platform: str = "telegram") -> None:
+        self.platform = platform
+        self.sent: list[tuple[ChatRef, Reply]] = []
+        self.failures: dict[str, list[DeliveryError]] = {}
+        self.hold: asyncio.Event | None = None  # when set, each send waits for it
+        self.holding: asyncio.Queue[ChatRef] = asyncio.Queue()  # a chat each time a send starts waiting
+
+    @property
+    def ready(self) -> bool:
+        return True
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def send(self, chat: ChatRef, reply: Reply) -> Sent:
+        pending = self.failures.get(chat.chat_id)
+        if pending:
+            raise pending.pop(0)
+        if self.hold is not None:
+            self.holding.put_nowait(chat)
+            await self.hold.wait()
+        self.sent.append((chat, reply))
+        return Sent(chat, (str(len(self.sent)),))
+
+    def texts(self, chat_id: str | None = None) -> list[str]:
+        return [r.sections[0].text for c, r in self.sent if chat_id in (None, c.chat_id)]
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await open_store(default_url(tmp_path))
+    yield opened
+    await opened.close()

@@ -1,0 +1,216 @@
+"""The scheduler on a live loop: jobs follow the plan, fire on time, catch up, and replicas share."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.scheduling.delivery import Policy
+from bot.scheduling.pacing import unpaced
+from bot.scheduling.scheduler import Scheduler, scheduling
+from bot.store import Store, Wanted, default_url, open_store
+from content.loader import Briefing
+from handlers.clock import SystemClock
+from handlers.context import ChatRef
+from tests.bot.scheduling.conftest import Recorder
+from tests.bot.scheduling.decks import with_talks
+
+D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
+CHAT = ChatRef("telegram", "1")
+DECK = "istanbul-talks-2025"
+
+
+class Outcomes:
+    """Delivery outcomes as they happen, and a way to wait for a number of them."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        self.changed = asyncio.Event()
+
+    def __call__(self, chat: ChatRef, outcome: str, seconds: float) -> None:
+        self.seen.append((chat.chat_id, outcome))
+        self.changed.set()
+
+    async def wait_for(self, count: int, seconds: float = 10.0) -> list[tuple[str, str]]:
+        async with asyncio.timeout(seconds):
+            while len(self.seen) < count:
+                self.changed.clear()
+                await self.changed.wait()
+        return self.seen
+
+
+def make(store: Store, briefing: Briefing, recorder: Recorder, start: dt.datetime, outcomes: Outcomes,
+         **options: object) -> Scheduler:
+    options.setdefault("owner", "test")
+    return Scheduler(store, briefing, SystemClock(start), {"telegram": recorder}, pacer=unpaced(),
+                     policy=Policy(backoff=(0.0,) * 4), observers=[outcomes], **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def outcomes() -> Outcomes:
+    return Outcomes()
+
+
+async def test_a_reminder_fires_on_the_live_loop(store: Store, briefing: Briefing, recorder: Recorder,
+                                                 outcomes: Outcomes) -> None:
+    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(seconds=0.7), outcomes)
+    async with scheduling(scheduler):
+        await scheduler.chats.subscribe(CHAT, None, None)
+        assert scheduler.job_ids() == {"sub:1:event:istanbul-talks:offset:D-1",
+                                       "sub:1:event:istanbul-talks:offset:D-0"}
+        assert await outcomes.wait_for(1) == [("1", "sent")]
+    assert recorder.texts() == ["Tomorrow: Second round of Russia-Ukraine talks in Istanbul, Monday 2 June 2025 "
+                                "(time of day not announced)."]
+    assert [e.status for e in await store.ledger.history()] == ["sent"]
+
+
+async def test_a_post_handed_back_before_its_time_still_gets_its_job(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes) -> None:
+    """A claim released as pending (a shutdown while it waited for pacing) for a post that is due
+    later on the clock (a restart with the same --now) is planned again, not forgotten."""
+    sub = await store.put_subscription(CHAT, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+                                       reschedule=True)
+    claim = await store.ledger.claim(sub.id, "event:istanbul-talks@2025-06-02:D-1", D1, "test",
+                                     dt.datetime.now(dt.UTC))
+    assert claim is not None
+    assert await store.ledger.release(claim, "shut down meanwhile", dt.datetime.now(dt.UTC))
+    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(seconds=0.7), outcomes)
+    async with scheduling(scheduler):
+        assert "sub:1:event:istanbul-talks:offset:D-1" in scheduler.job_ids()
+        assert await outcomes.wait_for(1) == [("1", "sent")]
+    assert [e.status for e in await store.ledger.history()] == ["sent"]
+
+
+async def test_jobs_follow_every_change_of_the_chat(store: Store, briefing: Briefing, recorder: Recorder,
+                                                    outcomes: Outcomes) -> None:
+    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(days=1), outcomes,
+                     horizon=dt.timedelta(days=10))
+    async with scheduling(scheduler):
+        assert scheduler.next_run_time() is None
+        await scheduler.chats.subscribe(CHAT, ("3h", "1d"), None)
+        assert scheduler.job_ids() == {"sub:1:event:istanbul-talks:offset:D-1"}
+        await scheduler.chats.subscribe(CHAT, None, dt.time(18, 0))
+        planned = scheduler.next_run_time()
+        assert planned is not None
+        assert abs(planned - dt.datetime.fromisoformat("2025-06-01T18:00+03:00")) < dt.timedelta(seconds=2)
+        await scheduler.chats.set_timezone(CHAT, "Asia/Tokyo")
+        planned = scheduler.next_run_time()
+        assert planned is not None
+        assert abs(planned - dt.datetime.fromisoformat("2025-06-01T18:00+09:00")) < dt.timedelta(seconds=2)
+        await scheduler.chats.set_daily(CHAT, dt.time(7, 0))
+        assert "sub:1:daily:2025-06-01" in scheduler.job_ids()
+        assert await scheduler.chats.unsubscribe(CHAT)
+        assert scheduler.job_ids() == set() and scheduler.next_run_time() is None
+        await scheduler.rebuild()
+        assert scheduler.job_ids() == set()
+    assert recorder.sent == []
+
+
+async def test_a_rebuild_never_doubles_a_job(store: Store, briefing: Briefing, recorder: Recorder,
+                                             outcomes: Outcomes) -> None:
+    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(days=5), outcomes, horizon=dt.timedelta(days=9))
+    for i in range(3):
+        await store.put_subscription(ChatRef("telegram", str(i)), DECK, Wanted(reminders=True),
+                                     D1 - dt.timedelta(days=5), reschedule=True)
+    async with scheduling(scheduler):
+        first = scheduler.job_ids()
+        await scheduler.rebuild()
+        await scheduler.rebuild()
+        assert scheduler.job_ids() == first and scheduler.job_count() == 3 * 3  # D-3, D-1, D-0 each
+        assert len(scheduler._aps.get_jobs()) == 9 + 1  # and the hourly re-plan
+
+
+async def test_an_event_moved_to_another_date_moves_the_jobs(store: Store, briefing: Briefing,
+                                                             recorder: Recorder, outcomes: Outcomes) -> None:
+    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(days=1), outcomes,
+                     horizon=dt.timedelta(days=30))
+    async with scheduling(scheduler):
+        await scheduler.chats.subscribe(CHAT, None, None)
+        before = {j.id: j.next_run_time for j in scheduler._aps.get_jobs() if j.id.startswith("sub:")}
+        await scheduler.reload(with_talks(briefing, date=dt.date(2025, 6, 9)))
+        after = {j.id: j.next_run_time for j in scheduler._aps.get_jobs() if j.id.startswith("sub:")}
+    assert set(before) == {"sub:1:event:istanbul-talks:offset:D-1", "sub:1:event:istanbul-talks:offset:D-0"}
+    assert set(after) == set(before) | {"sub:1:event:istanbul-talks:offset:D-7",
+                                        "sub:1:event:istanbul-talks:offset:D-3"}
+    for job_id, moment in before.items():
+        assert abs(after[job_id] - moment - dt.timedelta(days=7)) < dt.timedelta(seconds=1)
+
+
+async def test_downtime_across_a_reminder_sends_it_late(store: Store, briefing: Briefing, recorder: Recorder,
+                                                        outcomes: Outcomes) -> None:
+    """Down from before D-3 until 1 June 12:00: D-1 goes out late with the real countdown; D-3 is moot."""
+    await store.put_subscription(CHAT, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=4), reschedule=True)
+    scheduler = make(store, briefing, recorder, D1 + dt.timedelta(hours=3), outcomes,
+                     lookback=dt.timedelta(days=7))
+    async with scheduling(scheduler):
+        await scheduler.idle()
+    assert recorder.texts() == ["Tomorrow: Second round of Russia-Ukraine talks in Istanbul, Monday 2 June 2025 "
+                                "(time of day not announced)."]
+    rows = {e.post_key.rsplit(":", 1)[1]: (e.status, e.reason) for e in await store.ledger.history()}
+    assert rows["D-3"] == ("skipped", "superseded: a later post of the same series is due")
+    assert rows["D-1"][0] == "sent" and (rows["D-1"][1] or "").startswith("late by 3:00:")
+    assert "D-0" not in rows  # still ahead
+
+
+async def test_downtime_past_the_event_records_the_reminder_as_skipped(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes,
+        caplog: pytest.LogCaptureFixture) -> None:
+    await store.put_subscription(CHAT, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+    scheduler = make(store, briefing, recorder, dt.datetime.fromisoformat("2025-06-03T08:00+03:00"), outcomes)
+    with caplog.at_level("INFO", logger="briefing"):
+        async with scheduling(scheduler):
+            await scheduler.idle()
+    assert recorder.sent == []
+    rows = {e.post_key.rsplit(":", 1)[1]: (e.status, e.reason) for e in await store.ledger.history()}
+    assert rows == {"D-1": ("skipped", "too late: the event has begun"),
+                    "D-0": ("skipped", "too late: the event has begun")}
+    assert "catch-up posts=2 skipped=2" in caplog.text
+
+
+async def test_posts_for_a_platform_this_process_does_not_serve_are_left_alone(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes) -> None:
+    await store.put_subscription(ChatRef("slack", "C1"), DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+                                 reschedule=True)
+    scheduler = make(store, briefing, recorder, D1 + dt.timedelta(minutes=5), outcomes)
+    async with scheduling(scheduler):
+        await scheduler.idle()
+        assert scheduler.job_ids() == set()
+    assert await store.ledger.history() == []
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield default_url(tmp_path)
+    else:
+        yield await request.getfixturevalue("pg_server").create_database()
+
+
+async def test_two_replicas_on_one_database_send_each_post_once(shared_url: str, briefing: Briefing) -> None:
+    chats = [ChatRef("telegram", str(i)) for i in range(40)]
+    stores = [await open_store(shared_url), await open_store(shared_url)]
+    for chat in chats:
+        await stores[0].put_subscription(chat, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+                                         reschedule=True)
+    recorders, seen = [Recorder(), Recorder()], Outcomes()
+    replicas = [make(s, briefing, r, D1 - dt.timedelta(seconds=0.5), seen, owner=f"replica-{i}")
+                for i, (s, r) in enumerate(zip(stores, recorders, strict=True))]
+    try:
+        for replica in replicas:
+            await replica.start()
+        assert replicas[0].job_ids() == replicas[1].job_ids()  # both hold every job...
+        await seen.wait_for(2 * len(chats))
+    finally:
+        for replica in replicas:
+            await replica.pause()
+            await replica.drain(1)
+            await replica.shutdown()
+        for s in stores:
+            await s.close()
+    sent = sorted(c.chat_id for r in recorders for c, _ in r.sent)
+    assert sent == sorted(c.chat_id for c in chats)  # ...and each post went out once
+    assert sorted(o for _, o in seen.seen) == ["sent"] * len(chats) + ["taken"] * len(chats)

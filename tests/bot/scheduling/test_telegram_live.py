@@ -1,0 +1,105 @@
+"""Scheduled posts through the real Telegram adapter (ptb) against the fake Bot API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.platforms.service import BriefingService
+from bot.scheduling.chats import StoreChats
+from bot.scheduling.scheduler import Scheduler, scheduling
+from bot.store import Store, Wanted
+from content.loader import Briefing
+from handlers.clock import SystemClock
+from handlers.context import ChatRef
+from tests.bot.platforms.telegram.conftest import make_adapter
+from tests.bot.scheduling.test_scheduler import Outcomes
+from tests.fakes.telegram_api import FakeTelegram, too_many_requests
+
+D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
+DECK = "istanbul-talks-2025"
+
+
+@dataclass
+class Live:
+    tg: FakeTelegram
+    scheduler: Scheduler
+    outcomes: Outcomes
+    store: Store
+
+    async def subscribe(self, chat: ChatRef) -> None:
+        await self.store.put_subscription(chat, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+                                          reschedule=True)
+        await self.scheduler.refresh_chat(chat)
+
+
+@pytest.fixture
+async def live(store: Store, briefing: Briefing, request: pytest.FixtureRequest) -> AsyncIterator[Live]:
+    """The bot from 3 s before D-1's time, or (indirect param -1) from 1 s after it: catch-up at once."""
+    clock = SystemClock(D1 - dt.timedelta(seconds=getattr(request, "param", 3)))
+    outcomes = Outcomes()
+    async with FakeTelegram() as tg:
+        chats = StoreChats(store, briefing, clock)
+        adapter = make_adapter(BriefingService(briefing, clock, chats=chats), tg, events=chats)  # type: ignore[arg-type]
+        await adapter.start()
+        scheduler = Scheduler(store, briefing, clock, {"telegram": adapter}, chats=chats, observers=[outcomes],
+                              owner="telegram-test")
+        try:
+            async with scheduling(scheduler):
+                yield Live(tg, scheduler, outcomes, store)
+        finally:
+            await adapter.stop()
+
+
+async def test_a_private_chat_subscribes_and_gets_the_reminder_on_time(live: Live) -> None:
+    ada = live.tg.user(1001, "Ada")
+    live.tg.send_text(ada, "/subscribe")
+    [confirmation] = await live.tg.wait_for_messages(ada.id, 1)
+    assert "Subscribed" in confirmation.text and "D-1 reminder" in confirmation.text
+    assert await live.outcomes.wait_for(1) == [("1001", "sent")]
+    [_, reminder] = await live.tg.wait_for_messages(ada.id, 2)
+    assert reminder.text.startswith("Reminder: Second round of Russia-Ukraine talks in Istanbul")
+    assert "Tomorrow: Second round of Russia-Ukraine talks in Istanbul, Monday 2 June 2025" in reminder.text
+
+
+@pytest.mark.parametrize("live", [-1], indirect=True)
+async def test_a_reader_who_blocked_the_bot_is_unsubscribed(live: Live) -> None:
+    ada = live.tg.user(1001, "Ada")
+    live.tg.block(ada)
+    chat = ChatRef("telegram", "1001")
+    await live.subscribe(chat)
+    assert await live.outcomes.wait_for(1) == [("1001", "gone")]
+    sub = await live.store.subscription(chat, DECK)
+    assert sub is not None and not sub.active and "bot was blocked by the user" in (sub.stopped_reason or "")
+    [entry] = await live.store.ledger.history()
+    assert entry.status == "failed" and "Forbidden: bot was blocked by the user" in (entry.reason or "")
+    assert live.scheduler.job_ids() == set()
+
+
+@pytest.mark.parametrize("live", [-1], indirect=True)
+async def test_a_migrated_group_is_followed_and_gets_the_post_once(live: Live) -> None:
+    old = live.tg.group(-4001, supergroup=False)
+    new = live.tg.migrate(old, -1004001)
+    chat = ChatRef("telegram", "-4001", kind="group")
+    await live.subscribe(chat)
+    assert await live.outcomes.wait_for(1) == [("-4001", "sent")]  # observed as the chat it was planned for
+    assert live.tg.messages(old.id) == []
+    [post] = live.tg.messages(new.id)
+    assert "Tomorrow: Second round" in post.text
+    moved = await live.store.subscription(ChatRef("telegram", "-1004001", kind="group"), DECK)
+    assert moved is not None and moved.active
+    [entry] = await live.store.ledger.history()
+    assert (entry.status, entry.sent_to) == ("sent", "telegram:-1004001")
+
+
+@pytest.mark.parametrize("live", [-1], indirect=True)
+async def test_a_429_beyond_ptb_s_own_retries_is_waited_out(live: Live) -> None:
+    ada = live.tg.user(1001, "Ada")
+    live.tg.fail("sendMessage", too_many_requests(1), chat_id=ada.id, times=3)  # ptb's limiter retries 2
+    await live.subscribe(ChatRef("telegram", "1001"))
+    assert await live.outcomes.wait_for(1, seconds=20) == [("1001", "sent")]
+    assert [c.status for c in live.tg.calls_to("sendMessage")] == [429, 429, 429, 200]
+    assert len(live.tg.messages(ada.id)) == 1
