@@ -1,0 +1,43 @@
+"""Reader-facing wording, ready for translation: `_()` marks a message and gives it in the reader's language.
+
+Messages are written in English in the code and extracted from `_()`, `ngettext()` and `N_()` calls
+(gettext's conventions, which Babel's extractor reads). The language is a property of one answer
+or one post, not of the process: `speaking(translations)` sets it for the code that runs inside it,
+through a context variable, so answers to readers of different languages on one event loop never
+mix. Outside any `speaking()` block the messages stay as written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+_ENGLISH = gettext.NullTranslations()
+_current: ContextVar[gettext.NullTranslations] = ContextVar("translations", default=_ENGLISH)
+
+
+def _(message: str) -> str:
+    """`message` in the current reader's language."""
+    return _current.get().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for the count `n`, by the rules of the current reader's language."""
+    return _current.get().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a message kept in a constant; it is translated where it is shown, with `_()`."""
+    return message
+
+
+@contextlib.contextmanager
+def speaking(translations: gettext.NullTranslations) -> Iterator[None]:
+    """Let `_()` and `ngettext()` answer from `translations` inside the block."""
+    token = _current.set(translations)
+    try:
+        yield
+    finally:
+        _current.reset(token)
