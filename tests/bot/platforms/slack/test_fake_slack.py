@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.fakes.kit import Failure, server_error, too_many_requests
+from tests.fakes.kit import Failure, RateLimit, server_error, too_many_requests
 from tests.fakes.slack_api import FakeSlack
 
 
@@ -121,6 +121,19 @@ async def test_failure_switches(slack: FakeSlack, client: AsyncWebClient) -> Non
     slack.clear_failures()
     assert (await client.chat_postMessage(channel="C0GENERAL", text="x"))["ok"]
     assert (await refusal(client.api_call("no.such.method")))["error"] == "unknown_method"
+
+
+async def test_posts_beyond_the_rate_limit_get_429_with_retry_after(slack: FakeSlack,
+                                                                    client: AsyncWebClient) -> None:
+    slack.rate_limit = RateLimit(2, 60.0)
+    for text in ("one", "two"):
+        await client.chat_postMessage(channel="C0GENERAL", text=text)
+    with pytest.raises(SlackApiError) as limited:
+        await client.chat_postMessage(channel="C0GENERAL", text="three")
+    assert limited.value.response.status_code == 429 and limited.value.response.data["error"] == "ratelimited"
+    assert limited.value.response.headers["Retry-After"] == "60" and slack.rate_limited == 1
+    assert (await client.auth_test())["ok"]  # only posts count
+    assert [m.text for m in slack.messages_in("C0GENERAL")] == ["one", "two"]
 
 
 async def test_response_urls_answer_like_hooks_slack_com(slack: FakeSlack) -> None:
