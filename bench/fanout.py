@@ -39,7 +39,8 @@ from bot.store import Store, Wanted, default_url, open_store
 from bot.store.models import SubscriptionRow
 from content.loader import load_all
 from handlers.clock import SystemClock
-from tests.fakes.telegram_api import FakeTelegram, RateLimit
+from tests.fakes.kit import RateLimit
+from tests.fakes.telegram_api import FakeTelegram
 
 D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
 FIRST_ID = 10_000_000
@@ -68,7 +69,7 @@ async def serve_fake(chats: int, rate: int) -> None:
         gc.disable()
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         sends = [c for c in tg.calls_to("sendMessage") if c.status == 200]
-        print(json.dumps({"per_chat": Counter(str(c.params["chat_id"]) for c in sends),
+        print(json.dumps({"per_chat": Counter(str(c.args["chat_id"]) for c in sends),
                           "first": sends[0].at if sends else 0.0, "last": sends[-1].at if sends else 0.0,
                           "sent": len(sends), "rate_limited": tg.rate_limited}), flush=True)
 

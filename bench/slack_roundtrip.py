@@ -83,7 +83,7 @@ async def roundtrips(service: BriefingService, rounds: int, socket: bool) -> tup
             else:
                 await slack.deliver(url, slack.slash_command("who lavrov"))
             acks.append((time.perf_counter() - start) * 1000)
-            await slack.wait_for("response_url", seen + 1)
+            await slack.wait_for_calls("response_url", seen + 1)
             return time.perf_counter()
 
         await timed(20, ask)  # warm up

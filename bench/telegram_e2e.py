@@ -77,7 +77,7 @@ async def reader(tg: FakeTelegram, user: User, turns: Callable[[], str | None],
                  latencies: list[float]) -> None:
     """One reader: a command, the answer, the next command."""
     while (text := turns()) is not None:
-        answered = len(tg.messages(user.id))
+        answered = len(tg.messages_in(user.id))
         start = time.perf_counter()
         tg.send_text(user, text)
         await tg.wait_for_messages(user.id, answered + 1, within=30)
@@ -161,7 +161,7 @@ async def serve_fake(commands: int, readers: int) -> None:
     async with FakeTelegram() as tg:
         users = [tg.user(10_000 + n, f"Reader {n}") for n in range(readers)]
         print(json.dumps({"token": tg.token, "base_url": tg.base_url}), flush=True)
-        await tg.wait_for(lambda: bool(tg.calls_to("getUpdates")), within=30, what="the bot polling")
+        await tg.wait_until(lambda: bool(tg.calls_to("getUpdates")), within=30, what="the bot polling")
         await drive(tg, users, min(commands, 5 * readers))  # warm up: caches, connections
         print(json.dumps({"warm": True}), flush=True)
         cpu = time.process_time()

@@ -41,7 +41,7 @@ def _control_app(telegram: FakeTelegram, slack: FakeSlack) -> web.Application:
         body = await request.json()
         chat_id = int(body.get("chat_id", READER_ID))
         reader = telegram.users.get(chat_id) or telegram.user(chat_id, "Smoke")
-        before = len(telegram.messages(chat_id))
+        before = len(telegram.messages_in(chat_id))
         telegram.send_text(reader, str(body["text"]))
         try:
             within = float(body.get("timeout", 20))

@@ -19,12 +19,12 @@ What it does as Slack does:
   `invalid_blocks` with `errors` (50 blocks, section text 3000, header 150, 10 fields of 2000,
   buttons 75, unique action ids…), `msg_blocks_too_long`, `msg_too_long`, `no_text`;
   views get `invalid_arguments` with `response_metadata.messages`, as Slack answers.
-- Failure switches, each for `times` calls (None: until `clear_failures()`):
-  `fail(method, error)` for any Slack error code (`account_inactive`, `is_archived`, …),
-  `rate_limit(method, retry_after)` for HTTP 429 with `Retry-After` and `ratelimited`,
-  `server_error(method, status)` for a 5xx with an HTML body, as Slack's edge sends;
-  `slow(method, seconds)` answers late (the call still takes effect).
-  `method` may also be `"response_url"`.
+- Failure switches and rate limits (tests/fakes/kit.py), answered in Slack's words:
+  `fail(method, Failure(200, "account_inactive"))` for any Slack error code with its status,
+  `fail(method, too_many_requests(n))` for HTTP 429 with `Retry-After` and `ratelimited`,
+  `fail(method, server_error(503))` for a 5xx with an HTML body, as Slack's edge sends,
+  `fail(method, slow(seconds))` answers late (the call still takes effect); `method` may also
+  be `"response_url"`. `rate_limit = RateLimit(n, period)` answers the posts beyond it with 429.
 - Response URLs, as hooks.slack.com's (`response_url(channel, user)` makes one): JSON in,
   `ok` out; 400 with a plain-text error (`invalid_blocks`, `no_text`), 404 for unknown URLs.
 - Socket Mode (`socket`): `apps.connections.open` takes the app-level token only and returns a
@@ -37,8 +37,8 @@ What it does as Slack does:
   does (`X-Slack-Signature` v0 HMAC over `v0:timestamp:body`, `X-Slack-Request-Timestamp`).
 
 Everything is recorded: `calls` (every Web API and response URL request, with what the fake
-answered), `messages` (what was posted, with the channel and thread), `views` (the last Home
-view per user), `socket.acks`.
+answered), `messages` (what was posted, with the channel and thread; `messages_in(channel)`),
+`views` (the last Home view per user), `socket.acks`.
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ from urllib.parse import urlencode
 import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
+
+from tests.fakes.kit import WAIT, Call, Failure, FakeServer, RateLimit
 
 MAX_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -81,37 +83,6 @@ Kind = Literal["slash_commands", "events_api", "interactive"]
 BOT_TOKEN = "xoxb-1111-2222-fakebottoken"
 APP_TOKEN = "xapp-1-A0FAKEAPP-3333-fakeapptoken"
 SIGNING_SECRET = "fake-signing-secret-0123456789"
-
-
-@dataclass
-class Call:
-    """One request the fake received, and what it answered."""
-
-    method: str  # "chat.postMessage", …, or "response_url"
-    args: dict[str, Any]  # the arguments as sent (JSON fields of form bodies decoded)
-    token: str | None
-    status: int = 200
-    answer: Any = None  # the JSON body (Web API) or the text (response URLs) sent back
-
-    @property
-    def ok(self) -> bool:
-        if isinstance(self.answer, dict):
-            return self.status == 200 and bool(self.answer.get("ok"))
-        return self.status == 200
-
-    @property
-    def error(self) -> str | None:
-        if isinstance(self.answer, dict):
-            return self.answer.get("error")
-        return None if self.ok else str(self.answer)
-
-
-@dataclass
-class Failure:
-    status: int
-    error: str | None
-    retry_after: int | None = None
-    times: int | None = 1  # None: until cleared
 
 
 @dataclass
@@ -147,15 +118,16 @@ class Message:
     via: str = "chat.postMessage"  # or "response_url", "chat.postEphemeral"
     response_type: str | None = None
 
+    @property
     def buttons(self) -> list[dict[str, Any]]:
         return [e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", [])]
 
     def button(self, label: str) -> dict[str, Any]:
-        for element in self.buttons():
+        for element in self.buttons:
             if element.get("text", {}).get("text") == label:
                 return element
         raise AssertionError(f"no button {label!r} in message {self.ts}: "
-                             f"{[e.get('text', {}).get('text') for e in self.buttons()]}")
+                             f"{[e.get('text', {}).get('text') for e in self.buttons]}")
 
     def header(self) -> str | None:
         return next((b["text"]["text"] for b in self.blocks if b.get("type") == "header"), None)
@@ -351,7 +323,6 @@ class FakeSocketMode:
         self.tickets: set[str] = set()
         self._open: list[web.WebSocketResponse] = []
         self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._state = asyncio.Condition()
 
     @property
     def connected(self) -> bool:
@@ -362,20 +333,13 @@ class FakeSocketMode:
         self.tickets.add(ticket)
         return f"ws://127.0.0.1:{self.slack.port}/link/?ticket={ticket}&app_id={self.slack.app_id}"
 
-    async def wait_connected(self, count: int = 1, *, within: float = 5.0) -> None:
+    async def wait_connected(self, count: int = 1, *, within: float = WAIT) -> None:
         """Wait until the app is connected, after at least `count` connections in all."""
-        await self._wait_state(lambda: self.connected and self.connections >= count, within)
+        await self.slack.wait_until(lambda: self.connected and self.connections >= count, within=within,
+                                    what=f"Socket Mode connection {count}")
 
-    async def wait_disconnected(self, *, within: float = 5.0) -> None:
-        await self._wait_state(lambda: not self.connected, within)
-
-    async def _wait_state(self, done: Callable[[], bool], within: float) -> None:
-        async with asyncio.timeout(within), self._state:
-            await self._state.wait_for(done)
-
-    async def _changed(self) -> None:
-        async with self._state:
-            self._state.notify_all()
+    async def wait_disconnected(self, *, within: float = WAIT) -> None:
+        await self.slack.wait_until(lambda: not self.connected, within=within, what="Socket Mode to disconnect")
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ticket = request.query.get("ticket", "")
@@ -389,14 +353,14 @@ class FakeSocketMode:
         await ws.send_json({"type": "hello", "num_connections": len(self._open),
                             "debug_info": {"host": "applink-fake", "approximate_connection_time": 3600},
                             "connection_info": {"app_id": self.slack.app_id}})
-        await self._changed()
+        self.slack._changed()
         try:
             async for msg in ws:
                 if msg.type == aiohttp.WSMsgType.TEXT:
                     self._ack(json.loads(msg.data))
         finally:
             self._open.remove(ws)
-            await self._changed()
+            self.slack._changed()
         return ws
 
     def _ack(self, ack: dict[str, Any]) -> None:
@@ -414,7 +378,7 @@ class FakeSocketMode:
         envelope = {"envelope_id": envelope_id, "type": delivery.kind, "payload": delivery.payload,
                     "accepts_response_payload": delivery.accepts_response_payload,
                     "retry_attempt": 0, "retry_reason": ""}
-        acked = asyncio.get_running_loop().create_future()
+        acked: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[envelope_id] = acked
         self.sent.append(envelope)
         await live[-1].send_json(envelope)
@@ -440,82 +404,54 @@ class FakeSocketMode:
 # --- the fake ----------------------------------------------------------------------------------
 
 
-class FakeSlack:
+class FakeSlack(FakeServer[str, Message]):
     """Slack's servers for one workspace with one app installed; see the module docstring."""
 
-    def __init__(
-        self,
-        *,
-        bot_token: str = BOT_TOKEN,
-        app_token: str = APP_TOKEN,
-        signing_secret: str = SIGNING_SECRET,
-        team_id: str = "T0FAKETEAM",
-        bot_user_id: str = "U0BRIEFING",
-        bot_id: str = "B0BRIEFING",
-        app_id: str = "A0FAKEAPP",
-        unknown_channels: Literal["join", "refuse"] = "join",
-    ) -> None:
-        self.bot_token = bot_token
+    chat_param = "channel"
+    sending_methods = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
+    # The workspace and the app's identity and credentials.
+    bot_token = BOT_TOKEN
+    signing_secret = SIGNING_SECRET
+    team_id = "T0FAKETEAM"
+    bot_user_id = "U0BRIEFING"
+    bot_id = "B0BRIEFING"
+    app_id = "A0FAKEAPP"
+
+    def __init__(self, *, app_token: str = APP_TOKEN, unknown_channels: Literal["join", "refuse"] = "join",
+                 rate_limit: RateLimit | None = None) -> None:
+        super().__init__(rate_limit=rate_limit)
         self.app_token = app_token
-        self.signing_secret = signing_secret
-        self.team_id = team_id
-        self.bot_user_id = bot_user_id
-        self.bot_id = bot_id
-        self.app_id = app_id
         self.unknown_channels = unknown_channels  # "join": any channel id exists, with the bot in it
-        self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.views: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, Channel] = {}
         self.deleted: set[str] = set()
         self.socket = FakeSocketMode(self)
-        self._failures: dict[str, list[Failure]] = {}
-        self._delays: dict[str, list[float]] = {}  # method -> delays of its next calls, in order
         self._response_urls: dict[str, dict[str, str]] = {}
         self._ts = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
-        self._changed = asyncio.Condition()
         self.channel("C0GENERAL", name="general")
 
     # --- lifecycle -----------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/api/{method}", self._web_api)
-        app.router.add_get("/api/{method}", self._web_api)  # slack_sdk GETs some (conversations.info)
-        app.router.add_post("/commands/{team}/{key}/{secret}", self._response_url)
-        app.router.add_post("/actions/{team}/{key}/{secret}", self._response_url)
-        app.router.add_get("/link/", self.socket.handle)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/api/{method}", self._web_api),
+            web.get("/api/{method}", self._web_api),  # slack_sdk GETs some (conversations.info)
+            web.post("/commands/{team}/{key}/{secret}", self._response_url),
+            web.post("/actions/{team}/{key}/{secret}", self._response_url),
+            web.get("/link/", self.socket.handle),
+        ]
 
     async def stop(self) -> None:
         await self.socket.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeSlack:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        await super().stop()
 
     @property
     def base_url(self) -> str:
         """slack_sdk's `base_url` for this fake: `http://127.0.0.1:PORT/api/`."""
         return f"{self.url}/api/"
 
-    # --- state and switches --------------------------------------------------------------------
+    # --- the workspace -------------------------------------------------------------------------
 
     def channel(self, channel_id: str, *, name: str | None = None, member: bool = True,
                 archived: bool = False) -> Channel:
@@ -538,71 +474,22 @@ class FakeSlack:
         self.channels[chan.id] = chan
         return chan.id
 
-    def fail(self, method: str, error: str, *, times: int | None = 1, status: int = 200) -> None:
-        """The next `times` calls of `method` get `{"ok": false, "error": error}`."""
-        self._failures.setdefault(method, []).append(Failure(status, error, times=times))
-
-    def rate_limit(self, method: str, *, retry_after: int = 1, times: int | None = 1) -> None:
-        """The next `times` calls of `method` get HTTP 429, `Retry-After` and `ratelimited`."""
-        self._failures.setdefault(method, []).append(Failure(429, "ratelimited", retry_after, times))
-
-    def server_error(self, method: str, *, status: int = 500, times: int | None = 1) -> None:
-        """The next `times` calls of `method` get a 5xx with an HTML page, as Slack's edge sends."""
-        self._failures.setdefault(method, []).append(Failure(status, None, times=times))
-
-    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """The next `times` calls of `method` are answered `seconds` late, then carried out as
-        usual: a client that gave up waiting still finds its message posted, as on Slack."""
-        self._delays.setdefault(method, []).extend([seconds] * times)
-
-    def clear_failures(self) -> None:
-        self._failures.clear()
-        self._delays.clear()
-
-    def _take_failure(self, method: str) -> Failure | None:
-        queue = self._failures.get(method, [])
-        if not queue:
-            return None
-        failure = queue[0]
-        if failure.times is not None:
-            failure.times -= 1
-            if failure.times <= 0:
-                queue.pop(0)
-        return failure
-
-    # --- what was received ---------------------------------------------------------------------
-
-    def calls_to(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method]
-
-    def messages_in(self, channel: str, *, ephemeral: bool | None = None) -> list[Message]:
-        """Messages in `channel`; `ephemeral` True/False keeps only private/public ones."""
-        return [m for m in self.messages if m.channel == channel
+    def messages_in(self, chat: str, *, ephemeral: bool | None = None) -> list[Message]:
+        """Messages in channel `chat`; `ephemeral` True/False keeps only private/public ones."""
+        return [m for m in self.messages if m.channel == chat
                 and (ephemeral is None or (m.ephemeral_to is not None) == ephemeral)]
 
-    async def wait_for(self, method: str, count: int = 1, *, within: float = 5.0) -> list[Call]:
-        """The first `count` calls of `method`, waiting for them up to `within` seconds."""
-        return await self._wait(lambda: self.calls_to(method), count, within, method)
-
-    async def wait_messages(self, channel: str, count: int = 1, *, within: float = 5.0,
-                            ephemeral: bool | None = None) -> list[Message]:
-        """The first `count` messages in `channel`, waiting for them up to `within` seconds."""
-        return await self._wait(lambda: self.messages_in(channel, ephemeral=ephemeral), count, within,
-                                f"messages in {channel}")
-
-    async def _wait(self, found: Callable[[], list[Any]], count: int, within: float, what: str) -> list[Any]:
-        try:
-            async with asyncio.timeout(within), self._changed:
-                await self._changed.wait_for(lambda: len(found()) >= count)
-        except TimeoutError:
-            raise AssertionError(f"expected {count} {what} within {within:g} s, got {len(found())}: "
-                                 f"{[c.method for c in self.calls]}") from None
-        return found()[:count]
-
-    async def _record(self, call: Call) -> None:
-        self.calls.append(call)
-        async with self._changed:
-            self._changed.notify_all()
+    def _log(self, method: str, args: dict[str, Any], response: web.Response,
+             token: str | None = None) -> web.Response:
+        """Record the call with what was answered: Slack's JSON, or a response URL's text."""
+        text = response.text or ""
+        answer: Any = text
+        error = None if response.status == 200 else text
+        if response.content_type == "application/json":
+            answer = json.loads(text)
+            error = answer.get("error")
+        self._record(Call(method, args, response.status, answer, error, token))
+        return response
 
     # --- the Web API ---------------------------------------------------------------------------
 
@@ -610,29 +497,20 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await _arguments(request)
         token = _token(request, args)
-        call = Call(method, args, token)
-        if self._delays.get(method):
-            await asyncio.sleep(self._delays[method].pop(0))
-        failure = self._take_failure(method)
+        failure = await self._intercept(method, args)
         if failure is not None:
-            response = _failure_response(failure)
-        else:
-            status, answer = self._answer(method, args, token)
-            response = web.json_response(answer, status=status)
-        call.status = response.status
-        call.answer = json.loads(response.text) if response.content_type == "application/json" else response.text
-        await self._record(call)
-        return response
+            return self._log(method, args, _failure_response(failure), token)
+        return self._log(method, args, web.json_response(self._answer(method, args, token)), token)
 
-    def _answer(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any]]:
+    def _answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         refused = self._check_token(method, token)
         if refused:
-            return 200, {"ok": False, "error": refused}
-        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+            return {"ok": False, "error": refused}
+        handler: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(
+            self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
-            return 200, {"ok": False, "error": "unknown_method", "req_method": method}
-        answer: dict[str, Any] = handler(args)
-        return 200, answer
+            return {"ok": False, "error": "unknown_method", "req_method": method}
+        return handler(args)
 
     def _check_token(self, method: str, token: str | None) -> str | None:
         if not token:
@@ -772,8 +650,8 @@ class FakeSlack:
             args = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             args = None
-        call = Call("response_url", args if isinstance(args, dict) else {}, None)
-        failure = self._take_failure("response_url")
+        given = args if isinstance(args, dict) else {}
+        failure = await self._intercept("response_url", given)
         if failure is not None:
             response = _failure_response(failure, plain=True)
         elif where is None:
@@ -782,9 +660,7 @@ class FakeSlack:
             response = web.Response(status=400, text="invalid_payload")
         else:
             response = self._respond(where, args)
-        call.status, call.answer = response.status, response.text
-        await self._record(call)
-        return response
+        return self._log("response_url", given, response)
 
     def _respond(self, where: dict[str, str], args: dict[str, Any]) -> web.Response:
         if args.get("delete_original"):
@@ -933,11 +809,15 @@ def _token(request: web.Request, args: dict[str, Any]) -> str | None:
 
 
 def _failure_response(failure: Failure, *, plain: bool = False) -> web.Response:
-    if failure.status >= 500:
-        status = failure.status
+    """What Slack answers for `failure`: a 5xx page from its edge, or its error code (429s with
+    `Retry-After`), as JSON from the Web API or plain text from a response URL."""
+    status = failure.status
+    assert status is not None, "a failure that answers normally is no error"
+    if status >= 500:
         return web.Response(status=status, text=HTML_ERROR.format(status=status), content_type="text/html")
     headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
-    if plain:  # response URLs answer in plain text
-        return web.Response(status=failure.status, text=str(failure.error), headers=headers)
-    return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+    error = failure.error or ("ratelimited" if status == 429 else "internal_error")
+    if plain:
+        return web.Response(status=status, text=error, headers=headers)
+    return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
 

@@ -8,15 +8,16 @@ and enforces what Telegram enforces: HTML parse mode (tests/fakes/telegram_html.
 characters after entity parsing (counted in UTF-16 units), callback_data of 1-64 bytes,
 inline keyboard sizes, getUpdates long polling with timeout and offset, one poller at a time.
 
-Use:
+Use (the lifecycle, call log, failure switches, rate limits and waits are tests/fakes/kit.py's):
 
     async with FakeTelegram() as tg:             # or the `fake_telegram` fixture
         app = ApplicationBuilder().token(tg.token).base_url(tg.base_url)...
         ada = tg.user(1001, "Ada")
         tg.send_text(ada, "/who lavrov")           # an update, with its bot_command entity
         [reply] = await tg.wait_for_messages(ada.id, 1)  # fails the test after 5 s
-        tg.fail("sendMessage", too_many_requests(2), times=1)   # the next send gets a 429
+        tg.fail("sendMessage", too_many_requests(2))   # the next send gets a 429
         tg.rate_limit = RateLimit(30, 1.0)         # a global limit: 429 + retry_after beyond it
+        tg.chat_rate_limits["group"] = RateLimit(20, 60.0)   # and one for each group chat
 
 Injected updates go to getUpdates, or to the webhook when the bot set one (with its
 X-Telegram-Bot-Api-Secret-Token), as Telegram does.
@@ -27,10 +28,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import math
 import re
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +37,7 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from tests.fakes import telegram_html
+from tests.fakes.kit import Call, Failure, FakeServer, RateLimit
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForTests-only_0123456789ab"
 MESSAGE_MAX = 4096
@@ -55,7 +55,6 @@ _MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{4,32}\b")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _BOT_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-_POLL = 0.02  # how often wait_for looks at state outside the fake
 
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup "
                 "are exactly the same as a current content and reply markup of the message")
@@ -75,34 +74,37 @@ class ApiError(Exception):
         self.description = description
         self.parameters = parameters
 
+    @classmethod
+    def answering(cls, failure: Failure) -> ApiError:
+        """What Telegram answers for `failure`: its status, description and parameters."""
+        status = failure.status
+        assert status is not None, "a failure that answers normally is no error"
+        if failure.retry_after is not None:
+            return cls(status, failure.error or f"Too Many Requests: retry after {failure.retry_after}",
+                       {"retry_after": failure.retry_after})
+        if failure.moved_to is not None:
+            return cls(status, failure.error, {"migrate_to_chat_id": failure.moved_to})
+        return cls(status, failure.error or _SERVER_ERRORS.get(status, "Server Error"))
+
+
+_SERVER_ERRORS = {500: "Internal Server Error", 502: "Bad Gateway"}
+
 
 def bad_request(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
-# --- failure switches --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What a switched method answers instead of its result; `status` None answers normally."""
-
-    status: int | None
-    description: str = ""
-    parameters: dict[str, Any] | None = None
-    delay: float = 0.0  # seconds to wait before answering (a slow Telegram)
-
-
-def too_many_requests(retry_after: int = 1) -> Failure:
-    return Failure(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+# --- Telegram's failures, for `fail` (kit.py has those every platform has) ----------------------
 
 
 def blocked() -> Failure:
     return Failure(403, "Forbidden: bot was blocked by the user")
 
 
-def kicked() -> Failure:
-    return Failure(403, "Forbidden: bot was kicked from the group chat")
+def kicked(chat_type: str = "group") -> Failure:
+    where = {"group": "group chat", "supergroup": "supergroup chat"}.get(chat_type)
+    return Failure(403, f"Forbidden: bot was kicked from the {where}" if where
+                   else "Forbidden: bot is not a member of the channel chat")
 
 
 def chat_not_found() -> Failure:
@@ -110,52 +112,7 @@ def chat_not_found() -> Failure:
 
 
 def migrated(new_chat_id: int) -> Failure:
-    return Failure(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                   {"migrate_to_chat_id": new_chat_id})
-
-
-def server_error(status: int = 500) -> Failure:
-    return Failure(status, {500: "Internal Server Error", 502: "Bad Gateway"}.get(status, "Server Error"))
-
-
-def slow(seconds: float) -> Failure:
-    return Failure(None, delay=seconds)
-
-
-@dataclass
-class _Switch:
-    method: str
-    failure: Failure
-    chat_id: int | None
-    remaining: int | None  # None: until cleared
-
-    def matches(self, method: str, params: dict[str, Any]) -> bool:
-        if self.method not in (method, "*") or self.remaining == 0:
-            return False
-        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `calls` sending requests per `period` seconds; beyond it, 429 with retry_after."""
-
-    calls: int
-    period: float = 1.0
-
-
-class _Window:
-    def __init__(self, limit: RateLimit) -> None:
-        self.limit = limit
-        self.times: deque[float] = deque()
-
-    def retry_after(self, now: float) -> int | None:
-        """None when a call may go now (and counts it), else the whole seconds to wait."""
-        while self.times and self.times[0] <= now - self.limit.period:
-            self.times.popleft()
-        if len(self.times) >= self.limit.calls:
-            return max(1, math.ceil(self.times[0] + self.limit.period - now))
-        self.times.append(now)
-        return None
+    return Failure(400, "Bad Request: group chat was upgraded to a supergroup chat", moved_to=new_chat_id)
 
 
 # --- the world: users, chats, messages ---------------------------------------------------
@@ -221,7 +178,6 @@ class Message:
     inline_message_id: str | None = None
     from_bot: bool = False  # sent by the bot under test
 
-
     @property
     def buttons(self) -> list[dict[str, Any]]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
@@ -233,15 +189,6 @@ class Message:
                 return button
         raise AssertionError(f"no button {text!r} on message {self.message_id}: "
                              f"{[b['text'] for b in self.buttons]}")
-
-
-@dataclass(frozen=True)
-class Call:
-    method: str
-    params: dict[str, Any]
-    status: int
-    description: str
-    at: float
 
 
 @dataclass
@@ -299,40 +246,35 @@ def _member_json(user: User, status: str) -> dict[str, Any]:
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer[int, Message]):
     """The fake Bot API server, its chats, and the updates readers send."""
+
+    chat_param = "chat_id"
+    sending_methods = SENDING_METHODS
 
     def __init__(self, *, token: str = DEFAULT_TOKEN, bot_username: str = "BriefingTestBot",
                  bot_id: int = 4242, rate_limit: RateLimit | None = None) -> None:
+        super().__init__(rate_limit=rate_limit)
         self.token = token
         self.bot = User(bot_id, "Briefing", bot_username, is_bot=True)
-        self.rate_limit = rate_limit
         self.chat_rate_limits: dict[str, RateLimit] = {}  # "private" / "group" -> limit per chat
         self.chats: dict[int, Chat] = {}
         self.users: dict[int, User] = {}
         self.messages_by_chat: dict[int, list[Message]] = {}
         self.inline_messages: dict[str, Message] = {}
-        self.calls: list[Call] = []
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.inline_queries: dict[str, InlineQuery] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}  # scope type -> commands
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
-        self.rate_limited = 0  # 429s answered because of rate_limit / chat_rate_limits
-        self._switches: list[_Switch] = []
         self._updates: list[dict[str, Any]] = []
         self._allowed_updates: list[str] | None = None
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(100_000)
         self._message_ids: dict[int, Iterator[int]] = {}
-        self._global_window: _Window | None = None
-        self._chat_windows: dict[int, _Window] = {}
         self._poller: object | None = None
-        self._tick = asyncio.Event()
         self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
         self._session: ClientSession | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._methods: dict[str, Handler] = {
@@ -348,14 +290,11 @@ class FakeTelegram:
 
     # --- lifecycle ---------------------------------------------------------------------
 
+    def routes(self) -> list[web.RouteDef]:
+        return [web.route("*", "/bot{token}/{method}", self._handle)]
+
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
+        await super().start()
         self._session = ClientSession(timeout=ClientTimeout(total=10))
 
     async def stop(self) -> None:
@@ -365,25 +304,12 @@ class FakeTelegram:
             self._webhook_task.cancel()
         if self._session is not None:
             await self._session.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._port is not None, "the fake is not started"
-        return self._port
+        await super().stop()
 
     @property
     def base_url(self) -> str:
         """ptb's form: the token is appended to it."""
-        return f"http://127.0.0.1:{self.port}/bot"
+        return f"{self.url}/bot"
 
     # --- the world ---------------------------------------------------------------------
 
@@ -494,19 +420,11 @@ class FakeTelegram:
         """Any other update, as raw Bot API JSON; returns its update_id."""
         return self._enqueue(kind, payload)
 
-    # --- switches ------------------------------------------------------------------------
-
-    def fail(self, method: str, failure: Failure, *, chat_id: int | None = None, times: int | None = 1) -> None:
-        """The next `times` calls of `method` ("*" for any) answer `failure` (None: until cleared)."""
-        self._switches.append(_Switch(method, failure, chat_id, times))
-
-    def clear_failures(self) -> None:
-        self._switches.clear()
-
     # --- inspection ----------------------------------------------------------------------
 
-    def messages(self, chat_id: int, *, from_bot: bool = True) -> list[Message]:
-        return [m for m in self.messages_by_chat.get(chat_id, []) if m.from_bot == from_bot]
+    def messages_in(self, chat: int, *, from_bot: bool = True) -> list[Message]:
+        """The bot's messages in chat `chat` (an id), or with `from_bot=False` the readers'."""
+        return [m for m in self.messages_by_chat.get(chat, []) if m.from_bot == from_bot]
 
     @property
     def polling(self) -> bool:
@@ -517,38 +435,6 @@ class FakeTelegram:
     def pending_updates(self) -> int:
         """Updates the bot has not confirmed yet (by a getUpdates with a higher offset)."""
         return len(self._updates)
-
-    def calls_to(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method]
-
-    async def wait_for(self, predicate: Callable[[], bool], *, within: float = 5.0, what: str = "") -> None:
-        """Wait until `predicate()` holds; fail the test after `within` seconds.
-
-        Wakes on every change to the fake, and every few milliseconds for state kept elsewhere
-        (what a test's ChatEvents recorded, say).
-        """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while not predicate():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(f"timed out after {within}s waiting for {what or predicate}")
-            tick = self._tick
-            try:
-                await asyncio.wait_for(tick.wait(), min(remaining, _POLL))
-            except TimeoutError:
-                continue
-
-    async def wait_for_messages(self, chat_id: int, count: int = 1, *, within: float = 5.0) -> list[Message]:
-        """The bot's messages in a chat, once there are at least `count`."""
-        await self.wait_for(lambda: len(self.messages(chat_id)) >= count, within=within,
-                            what=f"{count} bot message(s) in chat {chat_id}")
-        return self.messages(chat_id)
-
-    async def wait_for_call(self, method: str, count: int = 1, *, within: float = 5.0) -> list[Call]:
-        await self.wait_for(lambda: len(self.calls_to(method)) >= count, within=within,
-                            what=f"{count} call(s) to {method}")
-        return self.calls_to(method)
 
     def message_json(self, message: Message) -> dict[str, Any]:
         chat = self.chats[message.chat_id]
@@ -571,10 +457,6 @@ class FakeTelegram:
         return data
 
     # --- internals: state ----------------------------------------------------------------
-
-    def _changed(self) -> None:
-        self._tick.set()
-        self._tick = asyncio.Event()
 
     def _enqueue(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
@@ -616,61 +498,39 @@ class FakeTelegram:
         return raw
 
     async def _handle(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
+        method, token = request.match_info["method"], request.match_info["token"]
         params: dict[str, Any] = {}
         try:
-            if request.match_info["token"] != self.token:
+            if token != self.token:
                 raise ApiError(401, "Unauthorized")
             params = await self._params(request)
             result = await self._call(method, params)
         except ApiError as exc:
-            self._record(method, params, exc.status, exc.description)
             body: dict[str, Any] = {"ok": False, "error_code": exc.status, "description": exc.description}
             if exc.parameters:
                 body["parameters"] = exc.parameters
+            self._record(Call(method, params, exc.status, body, exc.description, token))
             return web.json_response(body, status=exc.status)
-        self._record(method, params, 200, "")
-        return web.json_response({"ok": True, "result": result})
+        answer = {"ok": True, "result": result}
+        self._record(Call(method, params, 200, answer, token=token))
+        return web.json_response(answer)
 
     async def _call(self, method: str, params: dict[str, Any]) -> Any:
         handler = self._methods.get(method)
         if handler is None:
             raise ApiError(404, "Not Found")
-        for switch in self._switches:
-            if switch.matches(method, params):
-                if switch.remaining is not None:
-                    switch.remaining -= 1
-                if switch.failure.delay:
-                    await asyncio.sleep(switch.failure.delay)
-                if switch.failure.status is not None:
-                    f = switch.failure
-                    raise ApiError(f.status, f.description, f.parameters)
-                break
-        if method in SENDING_METHODS:
-            self._check_rate(params)
+        failure = await self._intercept(method, params)
+        if failure is not None:
+            raise ApiError.answering(failure)
         return await handler(params)
 
-    def _record(self, method: str, params: dict[str, Any], status: int, description: str) -> None:
-        self.calls.append(Call(method, params, status, description, time.monotonic()))
-        self._changed()
-
-    def _check_rate(self, params: dict[str, Any]) -> None:
-        now = time.monotonic()
-        if self.rate_limit is not None:
-            if self._global_window is None or self._global_window.limit != self.rate_limit:
-                self._global_window = _Window(self.rate_limit)
-            self._raise_if_limited(self._global_window.retry_after(now))
+    def _retry_after(self, params: dict[str, Any]) -> int | None:
+        """The global limit, then the chat's own (by its type, as Telegram's differ)."""
         chat = self.chats.get(_int_or_none(params.get("chat_id")) or 0)
-        limit = self.chat_rate_limits.get("private" if chat and chat.type == "private" else "group")
-        if chat is not None and limit is not None:
-            window = self._chat_windows.setdefault(chat.id, _Window(limit))
-            self._raise_if_limited(window.retry_after(now))
-
-    def _raise_if_limited(self, retry_after: int | None) -> None:
-        if retry_after is not None:
-            self.rate_limited += 1
-            failure = too_many_requests(retry_after)
-            raise ApiError(429, failure.description, failure.parameters)
+        if chat is None:
+            return super()._retry_after(params)
+        limit = self.chat_rate_limits.get("private" if chat.type == "private" else "group")
+        return super()._retry_after(params) or self._over_limit(chat.id, limit)
 
     async def _push_webhooks(self) -> None:
         """POST pending updates to the webhook one by one, as Telegram does; 3 tries each."""
@@ -702,20 +562,17 @@ class FakeTelegram:
         chat = self.chats.get(chat_id) if chat_id is not None else next(
             (c for c in self.chats.values() if c.username and f"@{c.username}" == value), None)
         if chat is None:
-            raise bad_request("chat not found")
+            raise ApiError.answering(chat_not_found())
         return chat
 
     def _writable_chat(self, params: dict[str, Any]) -> Chat:
         chat = self._chat(params)
         if chat.migrated_to is not None:
-            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                           {"migrate_to_chat_id": chat.migrated_to})
+            raise ApiError.answering(migrated(chat.migrated_to))
         if chat.blocked:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
+            raise ApiError.answering(blocked())
         if chat.bot_removed:
-            where = {"group": "group chat", "supergroup": "supergroup chat"}.get(chat.type)
-            raise ApiError(403, f"Forbidden: bot was kicked from the {where}" if where
-                           else "Forbidden: bot is not a member of the channel chat")
+            raise ApiError.answering(kicked(chat.type))
         return chat
 
     def _thread(self, chat: Chat, params: dict[str, Any]) -> int | None:
@@ -832,11 +689,7 @@ class FakeTelegram:
             if ready or remaining <= 0 or self._closing:
                 self._poller = None
                 return ready
-            tick = self._tick
-            try:
-                await asyncio.wait_for(tick.wait(), remaining)
-            except TimeoutError:
-                continue
+            await self._next_change(remaining)
 
     def _confirm(self, offset: int) -> None:
         if offset > 0:

@@ -59,15 +59,15 @@ async def test_two_replicas_serve_readers_and_send_each_reminder_once(
     assert subscribed.text.startswith("Subscribed")
     answer = await slack.deliver(f"{bases[1]}/slack/events", slack.slash_command("subscribe", channel=CHANNEL))
     assert answer.status == 200
-    [confirmed] = await slack.wait_messages(CHANNEL, 1, within=10)
+    [confirmed] = await slack.wait_for_messages(CHANNEL, 1, within=10)
     assert "Subscribed" in confirmed.text
 
     # Both replicas plan both reminders; the ledger lets one of them send each.
     reminders = await telegram.wait_for_messages(READER, 2, within=MARGIN.total_seconds() + 15)
     assert reminders[1].text.startswith("Reminder: ")
-    await slack.wait_for("chat.postMessage", 1, within=10)
+    await slack.wait_for_calls("chat.postMessage", 1, within=10)
     await asyncio.sleep(2)  # time for a second copy, if one were coming
-    assert len(telegram.messages(READER)) == 2
+    assert len(telegram.messages_in(READER)) == 2
     assert len([c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]) == 1
 
     for bot in bots:

@@ -16,8 +16,9 @@ from bot.store import Wanted, default_url, open_store
 from handlers.context import ChatRef
 from tests.bot.process.conftest import CHANNEL, D_MINUS_1, MARGIN, READER
 from tests.bot.process.process import BotProcess, bot_env, get_json, get_text, launch
+from tests.fakes.kit import Failure, server_error, slow
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram, slow
+from tests.fakes.telegram_api import FakeTelegram
 
 
 async def metrics_once(base: str, *lines: str, within: float = 10.0) -> set[str]:
@@ -52,7 +53,7 @@ async def test_serves_telegram_and_slack_at_once_and_posts_the_reminder_to_both(
     [subscribed] = await telegram.wait_for_messages(READER, 1, within=10)
     assert subscribed.text.startswith("Subscribed")
     assert "Sunday 1 June 2025, 09:00" in subscribed.text
-    [confirmed] = await slack.wait_messages(CHANNEL, 1, within=10)
+    [confirmed] = await slack.wait_for_messages(CHANNEL, 1, within=10)
     assert "Subscribed" in confirmed.text
 
     telegram.send_text(reader, "/who lavrov")
@@ -63,7 +64,7 @@ async def test_serves_telegram_and_slack_at_once_and_posts_the_reminder_to_both(
     reminders = await telegram.wait_for_messages(READER, 3, within=MARGIN.total_seconds() + 15)
     assert reminders[2].text.startswith("Reminder: Second round of Russia-Ukraine talks in Istanbul")
     assert "Tomorrow" in reminders[2].text
-    posts = [c for c in await slack.wait_for("chat.postMessage", 1, within=10) if c.args["channel"] == CHANNEL]
+    posts = [c for c in await slack.wait_for_calls("chat.postMessage", 1, within=10) if c.args["channel"] == CHANNEL]
     assert posts and "Tomorrow" in posts[0].args["text"]
 
     metrics = await metrics_once(base, 'briefing_deliveries_total{outcome="sent",platform="slack"} 1.0',
@@ -83,7 +84,7 @@ async def test_serves_telegram_and_slack_at_once_and_posts_the_reminder_to_both(
 
 async def test_a_platform_down_at_start_is_retried_while_the_other_serves(
         tmp_path: Path, telegram: FakeTelegram, slack: FakeSlack, processes: list[BotProcess]) -> None:
-    slack.server_error("auth.test", status=503, times=3)
+    slack.fail("auth.test", server_error(503), times=3)
     bot = await launch(processes, both_platforms(tmp_path, telegram, slack))
     base = await bot.ready()
     status, body = await get_json(f"{base}/readyz")
@@ -105,7 +106,7 @@ async def test_a_platform_down_at_start_is_retried_while_the_other_serves(
 
 async def test_a_refused_token_stops_the_start_with_a_message_naming_the_setting(
         tmp_path: Path, telegram: FakeTelegram, slack: FakeSlack, processes: list[BotProcess]) -> None:
-    slack.fail("auth.test", "invalid_auth", times=None)
+    slack.fail("auth.test", Failure(200, "invalid_auth"), times=None)
     bot = await launch(processes, both_platforms(tmp_path, telegram, slack))
     assert await bot.wait(within=30) == 1
     [error] = [e for e in bot.log if e["level"] == "ERROR"]
@@ -176,8 +177,8 @@ async def test_sigterm_during_a_fan_out_exits_cleanly_within_the_bound_leaving_n
                                           BRIEFING_NOW=(D_MINUS_1 - dt.timedelta(seconds=3)).isoformat(),
                                           BRIEFING_DRAIN_TIMEOUT=str(DRAIN)))
     await bot.ready()
-    await telegram.wait_for(lambda: len(telegram.calls_to("sendMessage")) >= 3 or any(
-        m for n in range(FANOUT) for m in telegram.messages(5000 + n)), within=20, what="the fan-out")
+    await telegram.wait_until(lambda: len(telegram.calls_to("sendMessage")) >= 3 or any(
+        m for n in range(FANOUT) for m in telegram.messages_in(5000 + n)), within=20, what="the fan-out")
     await asyncio.sleep(0.3)  # the next sends are in flight now: the fake takes 1 s over each
     signalled = time.monotonic()
     bot.signal(signal.SIGTERM)
@@ -189,16 +190,16 @@ async def test_sigterm_during_a_fan_out_exits_cleanly_within_the_bound_leaving_n
     assert "claimed" not in counts, counts
     assert set(counts) <= {"sent", "pending"}, counts  # posts not yet claimed have no row at all
     assert 0 < counts["sent"] < FANOUT, counts  # interrupted mid-way, after some went out
-    delivered = {n for n in range(FANOUT) if telegram.messages(5000 + n)}
+    delivered = {n for n in range(FANOUT) if telegram.messages_in(5000 + n)}
     assert len(delivered) == counts["sent"]  # what the ledger says was sent is what reached the chats
     assert any(e.get("event") == "stopped" for e in bot.log)
 
     # The next start sends the rest, and nothing twice.
     again = await launch(processes, bot.env)
     await again.ready()
-    await telegram.wait_for(lambda: all(telegram.messages(5000 + n) for n in range(FANOUT)), within=30,
+    await telegram.wait_until(lambda: all(telegram.messages_in(5000 + n) for n in range(FANOUT)), within=30,
                             what="every chat's reminder")
     again.signal(signal.SIGTERM)
     assert await again.wait(within=DRAIN + 10) == 0
-    assert [len(telegram.messages(5000 + n)) for n in range(FANOUT)] == [1] * FANOUT
+    assert [len(telegram.messages_in(5000 + n)) for n in range(FANOUT)] == [1] * FANOUT
     assert await ledger_counts(data) == {"sent": FANOUT}

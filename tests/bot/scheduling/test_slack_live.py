@@ -17,6 +17,7 @@ from handlers.clock import SystemClock
 from handlers.context import ChatRef
 from tests.bot.platforms.slack.conftest import make_adapter, serve_http
 from tests.bot.scheduling.test_scheduler import Outcomes
+from tests.fakes.kit import too_many_requests
 from tests.fakes.slack_api import FakeSlack
 
 D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
@@ -60,10 +61,10 @@ async def live(store: Store, briefing: Briefing, request: pytest.FixtureRequest)
 async def test_a_channel_subscribes_with_briefing_subscribe_and_gets_the_reminder(live: Live) -> None:
     answer = await live.slack.deliver(live.events_url, live.slack.slash_command("subscribe"))
     assert answer.status == 200
-    [confirmation] = await live.slack.wait_messages("C0GENERAL", 1)
+    [confirmation] = await live.slack.wait_for_messages("C0GENERAL", 1)
     assert "Subscribed" in confirmation.text and "D-1 reminder" in confirmation.text
     assert await live.outcomes.wait_for(1) == [("C0GENERAL", "sent")]
-    [_, reminder] = await live.slack.wait_messages("C0GENERAL", 2)
+    [_, reminder] = await live.slack.wait_for_messages("C0GENERAL", 2)
     assert reminder.ephemeral_to is None  # a post for the whole channel
     assert reminder.header() == "Reminder: Second round of Russia-Ukraine talks in Istanbul"
     assert "Tomorrow: Second round of Russia-Ukraine talks in Istanbul, Monday 2 June 2025" in reminder.mrkdwn()
@@ -87,7 +88,7 @@ async def test_not_in_channel_stops_the_channel_s_subscription(live: Live, store
 @pytest.mark.parametrize("live", [-1], indirect=True)
 async def test_a_429_is_waited_out_and_the_post_still_arrives_once(live: Live, store: Store) -> None:
     chat = ChatRef("slack", "C0GENERAL", kind="channel")
-    live.slack.rate_limit("chat.postMessage", retry_after=1)
+    live.slack.fail("chat.postMessage", too_many_requests(1))
     await store.put_subscription(chat, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
     await live.scheduler.refresh_chat(chat)
     assert await live.outcomes.wait_for(1) == [("C0GENERAL", "sent")]

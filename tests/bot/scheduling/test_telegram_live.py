@@ -17,7 +17,8 @@ from handlers.clock import SystemClock
 from handlers.context import ChatRef
 from tests.bot.platforms.telegram.conftest import make_adapter
 from tests.bot.scheduling.test_scheduler import Outcomes
-from tests.fakes.telegram_api import FakeTelegram, too_many_requests
+from tests.fakes.kit import too_many_requests
+from tests.fakes.telegram_api import FakeTelegram
 
 D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
 DECK = "istanbul-talks-2025"
@@ -86,8 +87,8 @@ async def test_a_migrated_group_is_followed_and_gets_the_post_once(live: Live) -
     chat = ChatRef("telegram", "-4001", kind="group")
     await live.subscribe(chat)
     assert await live.outcomes.wait_for(1) == [("-4001", "sent")]  # observed as the chat it was planned for
-    assert live.tg.messages(old.id) == []
-    [post] = live.tg.messages(new.id)
+    assert live.tg.messages_in(old.id) == []
+    [post] = live.tg.messages_in(new.id)
     assert "Tomorrow: Second round" in post.text
     moved = await live.store.subscription(ChatRef("telegram", "-1004001", kind="group"), DECK)
     assert moved is not None and moved.active
@@ -102,4 +103,4 @@ async def test_a_429_beyond_ptb_s_own_retries_is_waited_out(live: Live) -> None:
     await live.subscribe(ChatRef("telegram", "1001"))
     assert await live.outcomes.wait_for(1, seconds=20) == [("1001", "sent")]
     assert [c.status for c in live.tg.calls_to("sendMessage")] == [429, 429, 429, 200]
-    assert len(live.tg.messages(ada.id)) == 1
+    assert len(live.tg.messages_in(ada.id)) == 1

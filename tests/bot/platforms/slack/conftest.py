@@ -49,7 +49,7 @@ class Bot:
         seen = len(self.slack.messages_in(channel))
         answer = await self.deliver(delivery)
         assert answer.status == 200, answer
-        await self.slack.wait_messages(channel, seen + 1)
+        await self.slack.wait_for_messages(channel, seen + 1)
         await self.settle()
         return self.slack.messages_in(channel)[seen:]
 

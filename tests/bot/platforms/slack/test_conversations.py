@@ -46,7 +46,7 @@ async def test_every_command_through_the_slash_command(bot: Bot, command: str, b
     assert messages[0].header() == reply.title
     assert all(m.ephemeral_to == "U0READER" for m in messages)  # only the reader sees it
     assert_accepted(messages)
-    labels = [b["text"]["text"] for b in messages[-1].buttons()]
+    labels = [b["text"]["text"] for b in messages[-1].buttons]
     assert labels[:len(reply.actions)] == [slack_commands(a.label) for a in reply.actions]
     assert (SHARE_LABEL in labels) == (reply.tone == "card")
 
@@ -54,7 +54,7 @@ async def test_every_command_through_the_slash_command(bot: Bot, command: str, b
 async def test_the_slash_command_is_acked_at_once_with_an_empty_body(bot: Bot) -> None:
     answer = await bot.deliver(bot.slack.slash_command("who lavrov"))
     assert answer.status == 200 and answer.text == ""
-    [call] = await bot.slack.wait_for("response_url")
+    [call] = await bot.slack.wait_for_calls("response_url")
     assert call.args["response_type"] == "ephemeral" and call.args["replace_original"] is False
     await bot.settle()
 
@@ -68,7 +68,7 @@ async def test_a_bare_slash_command_introduces_the_bot_with_the_usage_hint(bot: 
 async def test_a_question_not_understood_gets_the_usage_hint(bot: Bot) -> None:
     [message] = await bot.ask("what is the meaning of life")
     assert "Usage: /briefing" in message.mrkdwn()
-    assert SHARE_LABEL not in [b["text"]["text"] for b in message.buttons()]
+    assert SHARE_LABEL not in [b["text"]["text"] for b in message.buttons]
 
 
 async def test_an_app_mention_is_answered_in_the_channel(bot: Bot, asked: Asked) -> None:
@@ -109,7 +109,7 @@ async def test_edits_bot_messages_and_channel_chatter_are_not_answered(bot: Bot,
 async def test_app_home_shows_the_summary_countdown_and_no_subscriptions_without_a_database(
         bot: Bot, briefing: Briefing, clock: FixedClock) -> None:
     await bot.deliver(bot.slack.home_opened("U0READER"))
-    [call] = await bot.slack.wait_for("views.publish")
+    [call] = await bot.slack.wait_for_calls("views.publish")
     await bot.settle()
     assert call.ok and call.args["user_id"] == "U0READER"
     home = bot.slack.home_message("U0READER")
@@ -145,7 +145,7 @@ async def test_app_home_lists_this_workspaces_subscriptions(bot: Bot, service: B
         SubscriptionSummary(ChatRef("slack", "D0DM", kind="private"), "Daily briefing", True),
     ])
     await bot.deliver(bot.slack.home_opened())
-    await bot.slack.wait_for("views.publish")
+    await bot.slack.wait_for_calls("views.publish")
     await bot.settle()
     shown = bot.slack.home_message().mrkdwn()
     assert "• <#C0GENERAL> — Countdown D-7, D-3, D-1 at 09:00 (active)" in shown
@@ -165,7 +165,7 @@ async def test_share_in_channel_posts_the_card_for_everyone(bot: Bot) -> None:
     [shared] = await bot.answers(bot.slack.press(card, SHARE_LABEL), "C0GENERAL")
     assert shared.header() == "Sergey Lavrov"
     assert shared.ephemeral_to is None and shared.response_type == "in_channel"
-    assert SHARE_LABEL not in [b["text"]["text"] for b in shared.buttons()]
+    assert SHARE_LABEL not in [b["text"]["text"] for b in shared.buttons]
     assert bot.slack.calls_to("response_url")[-1].args.get("delete_original") is True
 
 
@@ -178,7 +178,7 @@ async def test_a_button_in_a_dm_answers_in_the_dm(bot: Bot) -> None:
 
 async def test_a_button_on_app_home_answers_in_the_apps_dm(bot: Bot) -> None:
     await bot.deliver(bot.slack.home_opened())
-    await bot.slack.wait_for("views.publish")
+    await bot.slack.wait_for_calls("views.publish")
     await bot.settle()
     home = bot.slack.home_message()
     dm = bot.slack.dm_channel("U0READER")
@@ -212,7 +212,7 @@ async def test_ten_thousand_characters_get_a_short_clear_answer(bot: Bot, asked:
     reply = await expected(briefing, clock, typed, ChatRef("slack", "C0GENERAL", kind="channel"))
     assert message.header() == reply.title
     assert len(message.mrkdwn()) < 3000
-    assert SHARE_LABEL not in [b["text"]["text"] for b in message.buttons()]  # too long to carry
+    assert SHARE_LABEL not in [b["text"]["text"] for b in message.buttons]  # too long to carry
     dm = bot.slack.dm_channel("U0READER")
     [dm_answer] = await bot.answers(bot.slack.direct_message("x" * 10_000), dm)
     assert dm_answer.header() == "I answer questions about this briefing"
@@ -234,7 +234,7 @@ async def test_a_card_over_the_block_limits_arrives_in_several_messages(
     monkeypatch.setattr(service, "answer", answer)
     delivery = bot.slack.app_mention("everything")
     await bot.deliver(delivery)
-    await bot.slack.wait_messages("C0GENERAL", 2)
+    await bot.slack.wait_for_messages("C0GENERAL", 2)
     await bot.settle()
     messages = bot.slack.messages_in("C0GENERAL")
     calls = bot.slack.calls_to("chat.postMessage")

@@ -16,6 +16,7 @@ from handlers.context import ChatRef
 from handlers.reply import Reply, Section
 from tests.bot.platforms.slack.conftest import Bot, make_adapter
 from tests.fakes.chat_events import RecordedEvents
+from tests.fakes.kit import Failure, server_error, slow, too_many_requests
 from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 CARD = Reply("Countdown", (Section("2 days to go"),))
@@ -52,7 +53,7 @@ async def test_a_destination_that_is_gone_says_so_in_the_log(
     elif reason == "channel_not_found":
         slack.remove_channel("C0OLD")
     else:
-        slack.fail("chat.postMessage", "account_inactive")
+        slack.fail("chat.postMessage", Failure(200, "account_inactive"))
     with pytest.raises(DestinationGone) as gone:
         await http_bot.adapter.send(ChatRef("slack", "C0OLD", kind="channel"), CARD)
     assert gone.value.reason == reason
@@ -61,7 +62,7 @@ async def test_a_destination_that_is_gone_says_so_in_the_log(
 
 
 async def test_a_short_rate_limit_is_waited_out_by_the_client(http_bot: Bot) -> None:
-    http_bot.slack.rate_limit("chat.postMessage", retry_after=0)
+    http_bot.slack.fail("chat.postMessage", too_many_requests(0))
     sent = await http_bot.adapter.send(GENERAL, CARD)
     calls = http_bot.slack.calls_to("chat.postMessage")
     assert [c.status for c in calls] == [429, 200]
@@ -69,7 +70,7 @@ async def test_a_short_rate_limit_is_waited_out_by_the_client(http_bot: Bot) -> 
 
 
 async def test_a_rate_limit_that_lasts_becomes_retry_later(http_bot: Bot) -> None:
-    http_bot.slack.rate_limit("chat.postMessage", retry_after=0, times=None)
+    http_bot.slack.fail("chat.postMessage", too_many_requests(0), times=None)
     with pytest.raises(RetryLater) as later:
         await http_bot.adapter.send(GENERAL, CARD)
     assert later.value.retry_after == 0.0 and later.value.reason == "ratelimited"
@@ -78,7 +79,7 @@ async def test_a_rate_limit_that_lasts_becomes_retry_later(http_bot: Bot) -> Non
 
 async def test_retry_later_carries_slacks_retry_after(service: BriefingService, slack: FakeSlack) -> None:
     adapter = make_adapter(service, slack, rate_limit_retries=0)
-    slack.rate_limit("chat.postMessage", retry_after=30)
+    slack.fail("chat.postMessage", too_many_requests(30))
     with pytest.raises(RetryLater) as later:
         await adapter.send(GENERAL, CARD)
     assert later.value.retry_after == 30.0
@@ -87,7 +88,7 @@ async def test_retry_later_carries_slacks_retry_after(service: BriefingService, 
 
 @pytest.mark.parametrize("error", ["msg_too_long", "invalid_blocks", "msg_blocks_too_long", "no_text"])
 async def test_a_malformed_message_is_rejected(http_bot: Bot, error: str) -> None:
-    http_bot.slack.fail("chat.postMessage", error)
+    http_bot.slack.fail("chat.postMessage", Failure(200, error))
     with pytest.raises(Rejected) as rejected:
         await http_bot.adapter.send(GENERAL, CARD)
     assert rejected.value.reason == error
@@ -96,7 +97,7 @@ async def test_a_malformed_message_is_rejected(http_bot: Bot, error: str) -> Non
 
 @pytest.mark.parametrize(("status", "reason"), [(500, "http_500"), (502, "http_502"), (503, "http_503")])
 async def test_slack_server_errors_make_it_unavailable(http_bot: Bot, status: int, reason: str) -> None:
-    http_bot.slack.server_error("chat.postMessage", status=status)
+    http_bot.slack.fail("chat.postMessage", server_error(status))
     with pytest.raises(Unavailable) as unavailable:
         await http_bot.adapter.send(GENERAL, CARD)
     assert unavailable.value.reason == reason
@@ -106,18 +107,18 @@ async def test_slack_server_errors_make_it_unavailable(http_bot: Bot, status: in
 async def test_a_post_whose_answer_timed_out_is_not_sent_again(http_bot: Bot) -> None:
     """Slack may have posted it: retrying could show the card twice in the channel."""
     http_bot.adapter.client.timeout = 1
-    http_bot.slack.slow("chat.postMessage", 3.0)
+    http_bot.slack.fail("chat.postMessage", slow(3.0))
     with pytest.raises(Unavailable, match="may have been delivered") as unavailable:
         await http_bot.adapter.send(GENERAL, CARD)
     assert unavailable.value.maybe_sent
-    await http_bot.slack.wait_messages("C0GENERAL", 1, within=5)
+    await http_bot.slack.wait_for_messages("C0GENERAL", 1, within=5)
     assert len(http_bot.slack.calls_to("chat.postMessage")) == 1  # the client did not retry either
     assert (await http_bot.adapter.send(GENERAL, CARD)).message_ids
     assert len(http_bot.slack.messages_in("C0GENERAL")) == 2
 
 
 async def test_slacks_internal_error_body_makes_it_unavailable(http_bot: Bot) -> None:
-    http_bot.slack.fail("chat.postMessage", "internal_error")
+    http_bot.slack.fail("chat.postMessage", Failure(200, "internal_error"))
     with pytest.raises(Unavailable):
         await http_bot.adapter.send(GENERAL, CARD)
 
@@ -153,7 +154,7 @@ async def test_a_refused_bot_token_fails_fast_naming_the_setting(
 
 async def test_an_inactive_account_at_start_up_is_a_refused_token(service: BriefingService,
                                                                   slack: FakeSlack) -> None:
-    slack.fail("auth.test", "account_inactive")
+    slack.fail("auth.test", Failure(200, "account_inactive"))
     with pytest.raises(SlackStartError, match=r"refused SLACK_BOT_TOKEN \(account_inactive\)"):
         await make_adapter(service, slack).start()
 
@@ -197,7 +198,7 @@ async def test_slack_out_of_reach_at_start_up_can_be_retried(service: BriefingSe
 
 
 async def test_a_slack_outage_at_start_up_can_be_retried(service: BriefingService, slack: FakeSlack) -> None:
-    slack.server_error("auth.test")
+    slack.fail("auth.test", server_error())
     adapter = make_adapter(service, slack)
     with pytest.raises(SlackStartError, match="http_500") as failed:
         await adapter.start()
@@ -218,7 +219,7 @@ async def test_a_mention_in_an_archived_channel_reports_the_chat_gone(
         bot: Bot, events: RecordedEvents, caplog: pytest.LogCaptureFixture) -> None:
     bot.slack.channel("C0OLD", archived=True)
     await bot.deliver(bot.slack.app_mention("who lavrov", channel="C0OLD"))
-    await bot.slack.wait_for("chat.postMessage")
+    await bot.slack.wait_for_calls("chat.postMessage")
     await bot.settle()
     assert events.gone == [(ChatRef("slack", "C0OLD", kind="channel"), "is_archived")]
     assert "reason=is_archived" in caplog.text
@@ -227,9 +228,9 @@ async def test_a_mention_in_an_archived_channel_reports_the_chat_gone(
 
 
 async def test_a_dm_to_an_inactive_account_reports_the_chat_gone(bot: Bot, events: RecordedEvents) -> None:
-    bot.slack.fail("chat.postMessage", "account_inactive")
+    bot.slack.fail("chat.postMessage", Failure(200, "account_inactive"))
     await bot.deliver(bot.slack.direct_message("when"))
-    await bot.slack.wait_for("chat.postMessage")
+    await bot.slack.wait_for_calls("chat.postMessage")
     await bot.settle()
     dm = bot.slack.dm_channel("U0READER")
     assert events.gone == [(ChatRef("slack", dm, kind="private"), "account_inactive")]
@@ -237,7 +238,7 @@ async def test_a_dm_to_an_inactive_account_reports_the_chat_gone(bot: Bot, event
 
 async def test_a_failing_post_gets_the_reader_an_apology_and_the_app_goes_on(
         bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
-    bot.slack.server_error("chat.postMessage")
+    bot.slack.fail("chat.postMessage", server_error())
     [apology] = await bot.answers(bot.slack.app_mention("who lavrov"), "C0GENERAL")
     assert apology.header() == "Sorry, something went wrong"
     assert "slack listener failed: Unavailable: http_500" in caplog.text
@@ -266,9 +267,9 @@ async def test_a_failing_listener_gets_the_reader_an_apology_and_the_app_goes_on
 
 async def test_a_dead_response_url_is_logged_and_the_app_goes_on(
         bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
-    bot.slack.fail("response_url", "expired_url", status=404, times=2)  # the answer, then the apology
+    bot.slack.fail("response_url", Failure(404, "expired_url"), times=2)  # the answer, then the apology
     await bot.deliver(bot.slack.slash_command("who lavrov"))
-    await bot.slack.wait_for("response_url", 2)
+    await bot.slack.wait_for_calls("response_url", 2)
     await bot.settle()
     assert "response URL refused the reply: 404 expired_url" in caplog.text
     assert "slack apology not delivered: ReplyRefused" in caplog.text
@@ -277,7 +278,7 @@ async def test_a_dead_response_url_is_logged_and_the_app_goes_on(
 
 
 async def test_a_rate_limited_reply_is_retried_and_delivered(bot: Bot) -> None:
-    bot.slack.rate_limit("chat.postMessage", retry_after=0)
+    bot.slack.fail("chat.postMessage", too_many_requests(0))
     [message] = await bot.answers(bot.slack.app_mention("when"), "C0GENERAL")
     assert message.header() == "Second round of Russia-Ukraine talks in Istanbul"
     assert [c.status for c in bot.slack.calls_to("chat.postMessage")] == [429, 200]
@@ -285,14 +286,14 @@ async def test_a_rate_limited_reply_is_retried_and_delivered(bot: Bot) -> None:
 
 async def test_a_refused_home_view_is_logged_and_the_next_one_published(
         bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
-    bot.slack.fail("views.publish", "invalid_arguments")
+    bot.slack.fail("views.publish", Failure(200, "invalid_arguments"))
     await bot.deliver(bot.slack.home_opened())
-    await bot.slack.wait_for("views.publish")
+    await bot.slack.wait_for_calls("views.publish")
     await bot.settle()
     assert "slack listener failed: SlackApiError" in caplog.text
     assert bot.slack.calls_to("chat.postMessage") == []  # nothing was asked: no apology in the DM
     await bot.deliver(bot.slack.home_opened())
-    [_, published] = await bot.slack.wait_for("views.publish", 2)
+    [_, published] = await bot.slack.wait_for_calls("views.publish", 2)
     await bot.settle()
     assert published.ok and "U0READER" in bot.slack.views
 

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from tests.fakes.kit import Failure, RateLimit, server_error, too_many_requests
 from tests.fakes.slack_api import FakeSlack
 
 
@@ -105,21 +106,34 @@ async def test_views_publish_refuses_bad_views_with_invalid_arguments(slack: Fak
 
 
 async def test_failure_switches(slack: FakeSlack, client: AsyncWebClient) -> None:
-    slack.rate_limit("chat.postMessage", retry_after=7)
+    slack.fail("chat.postMessage", too_many_requests(7))
     limited = await refusal(client.chat_postMessage(channel="C0GENERAL", text="x"))
     assert limited == {"ok": False, "error": "ratelimited"}
     assert slack.calls[-1].status == 429
-    slack.server_error("auth.test", status=503)
+    slack.fail("auth.test", server_error(503))
     with pytest.raises(SlackApiError) as outage:
         await client.auth_test()
     assert outage.value.response.status_code == 503
-    slack.fail("chat.postMessage", "account_inactive", times=None)
+    slack.fail("chat.postMessage", Failure(200, "account_inactive"), times=None)
     for _ in range(2):
         assert (await refusal(client.chat_postMessage(channel="C0GENERAL", text="x")))["error"] == \
             "account_inactive"
     slack.clear_failures()
     assert (await client.chat_postMessage(channel="C0GENERAL", text="x"))["ok"]
     assert (await refusal(client.api_call("no.such.method")))["error"] == "unknown_method"
+
+
+async def test_posts_beyond_the_rate_limit_get_429_with_retry_after(slack: FakeSlack,
+                                                                    client: AsyncWebClient) -> None:
+    slack.rate_limit = RateLimit(2, 60.0)
+    for text in ("one", "two"):
+        await client.chat_postMessage(channel="C0GENERAL", text=text)
+    with pytest.raises(SlackApiError) as limited:
+        await client.chat_postMessage(channel="C0GENERAL", text="three")
+    assert limited.value.response.status_code == 429 and limited.value.response.data["error"] == "ratelimited"
+    assert limited.value.response.headers["Retry-After"] == "60" and slack.rate_limited == 1
+    assert (await client.auth_test())["ok"]  # only posts count
+    assert [m.text for m in slack.messages_in("C0GENERAL")] == ["one", "two"]
 
 
 async def test_response_urls_answer_like_hooks_slack_com(slack: FakeSlack) -> None:

@@ -76,7 +76,7 @@ async def test_a_timestamp_within_five_minutes_is_accepted(http_bot: Bot) -> Non
     delivery = http_bot.slack.slash_command("when")
     answer = await http_bot.slack.deliver(http_bot.events_url, delivery, timestamp=int(time.time()) - 240)
     assert answer.status == 200
-    await http_bot.slack.wait_for("response_url")
+    await http_bot.slack.wait_for_calls("response_url")
     await http_bot.settle()
 
 

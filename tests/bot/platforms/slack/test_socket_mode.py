@@ -36,14 +36,14 @@ async def test_every_envelope_is_acked_with_its_id(socket_bot: Bot, kind: str) -
     ack = await slack.socket.send(delivery)  # fails the test if no ack comes within 3 s
     [envelope] = slack.socket.sent
     assert ack == {"envelope_id": envelope["envelope_id"]}  # an empty ack: the answer follows apart
-    await slack.wait_messages("C0GENERAL")
+    await slack.wait_for_messages("C0GENERAL")
     await socket_bot.settle()
 
 
 async def test_after_slack_asks_to_reconnect_the_app_still_answers(socket_bot: Bot) -> None:
     slack = socket_bot.slack
     await slack.socket.disconnect("refresh_requested")
-    await slack.wait_for("apps.connections.open", 2)
+    await slack.wait_for_calls("apps.connections.open", 2)
     await slack.socket.wait_connected(2)
     [message] = await socket_bot.ask("who lavrov")
     assert message.header() == "Sergey Lavrov"

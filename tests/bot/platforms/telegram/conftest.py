@@ -34,7 +34,7 @@ class Bot:
 
     async def ask(self, where: User | Chat, text: str, *, count: int = 1, **how: Any) -> list[Message]:
         """Send `text` as a reader and return the bot's next `count` messages in that chat."""
-        before = len(self.tg.messages(where.id))
+        before = len(self.tg.messages_in(where.id))
         self.tg.send_text(where, text, **how)
         return (await self.tg.wait_for_messages(where.id, before + count))[before:]
 

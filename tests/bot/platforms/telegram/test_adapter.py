@@ -14,7 +14,8 @@ from bot.platforms.telegram.adapter import ALLOWED_UPDATES
 from handlers.context import ChatRef
 from handlers.reply import Reply, Section
 from tests.bot.platforms.telegram.conftest import FAST_RETRIES, Bot, make_adapter
-from tests.fakes.telegram_api import FakeTelegram, User, server_error
+from tests.fakes.kit import server_error
+from tests.fakes.telegram_api import FakeTelegram, User
 
 POST = Reply("Countdown", (Section("Two days to go."),))
 
@@ -37,12 +38,12 @@ async def test_ready_follows_start_and_stop(fake_telegram: FakeTelegram, service
 async def test_polling_long_polls_and_confirms_each_update(telegram: Bot, reader: User) -> None:
     await telegram.ask(reader, "/when")
     await telegram.ask(reader, "/where")
-    await telegram.tg.wait_for(lambda: telegram.tg.pending_updates == 0, what="both updates confirmed")
+    await telegram.tg.wait_until(lambda: telegram.tg.pending_updates == 0, what="both updates confirmed")
     polls = telegram.tg.calls_to("getUpdates")
-    assert {c.params["timeout"] for c in polls} == {"10"}  # every poll waits up to 10 s
-    offsets = [int(c.params.get("offset", 0)) for c in polls]
+    assert {c.args["timeout"] for c in polls} == {"10"}  # every poll waits up to 10 s
+    offsets = [int(c.args.get("offset", 0)) for c in polls]
     assert offsets == [0, 100_001]  # and a third poll, still waiting, came with 100_002
-    assert polls[0].params["allowed_updates"] == list(ALLOWED_UPDATES)
+    assert polls[0].args["allowed_updates"] == list(ALLOWED_UPDATES)
 
 
 async def test_a_token_telegram_refuses_fails_start_for_good(fake_telegram: FakeTelegram,
@@ -76,7 +77,7 @@ async def test_send_before_start_is_unavailable(fake_telegram: FakeTelegram, ser
 async def test_a_post_goes_to_the_topic_of_its_chat(telegram: Bot, reader: User) -> None:
     forum = telegram.tg.group(-5001, forum=True, topics=(4,))
     sent = await telegram.adapter.send(ChatRef("telegram", "-5001", "4", "group"), POST)
-    [post] = telegram.tg.messages(forum.id)
+    [post] = telegram.tg.messages_in(forum.id)
     assert sent.message_ids == (str(post.message_id),)
     assert post.thread_id == 4 and post.text == "Countdown\n\nTwo days to go."
 

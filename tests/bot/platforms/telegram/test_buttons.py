@@ -12,12 +12,12 @@ async def test_a_button_in_a_private_chat_turns_the_card_into_the_next_one(teleg
     tg = telegram.tg
     [card] = await telegram.ask(reader, "/who lavrov")
     press = tg.press(reader, card, "Medinsky")
-    await tg.wait_for(lambda: card.edits == 1, what="the card edited")
+    await tg.wait_until(lambda: card.edits == 1, what="the card edited")
     assert press.answered
     assert card.text.startswith("Vladimir Medinsky")
     assert card.html is not None and "<b>Vladimir Medinsky</b>" in card.html
     assert "Lavrov" in [b["text"] for b in card.buttons]  # the new card's own follow-ups
-    assert len(tg.messages(reader.id)) == 1
+    assert len(tg.messages_in(reader.id)) == 1
 
 
 async def test_pressing_an_old_button_for_the_card_already_shown_changes_nothing(telegram: Bot,
@@ -26,14 +26,14 @@ async def test_pressing_an_old_button_for_the_card_already_shown_changes_nothing
     [card] = await telegram.ask(reader, "/who lavrov")
     data = card.button("Who's who")["callback_data"]
     tg.press(reader, card, data=data)
-    await tg.wait_for(lambda: card.edits == 1)
+    await tg.wait_until(lambda: card.edits == 1)
     stale = tg.press(reader, card, data=data)  # the same card again: Telegram says "not modified"
-    await tg.wait_for(lambda: stale.answered)
+    await tg.wait_until(lambda: stale.answered)
     await telegram.ask(reader, "/when")  # answered after the press, so the press is fully handled
     refused = [c for c in tg.calls_to("editMessageText") if c.status == 400]
-    assert [c.description for c in refused] == [NOT_MODIFIED]
+    assert [c.error for c in refused] == [NOT_MODIFIED]
     assert card.edits == 1
-    assert len(tg.messages(reader.id)) == 2  # the card and the /when answer: no apology, no copy
+    assert len(tg.messages_in(reader.id)) == 2  # the card and the /when answer: no apology, no copy
 
 
 async def test_a_button_in_a_group_posts_a_new_card_in_the_same_topic(telegram: Bot, reader: User) -> None:
@@ -51,16 +51,16 @@ async def test_a_button_from_an_older_keyboard_is_answered_and_ignored(telegram:
     tg = telegram.tg
     [card] = await telegram.ask(reader, "/summary")
     press = tg.press(reader, card, data="page:2")
-    await tg.wait_for(lambda: press.answered)
+    await tg.wait_until(lambda: press.answered)
     assert press.answer is not None and press.answer["text"] == EXPIRED_BUTTON
     await telegram.ask(reader, "/when")
-    assert card.edits == 0 and len(tg.messages(reader.id)) == 2
+    assert card.edits == 0 and len(tg.messages_in(reader.id)) == 2
 
 
 async def test_inline_mode_offers_matching_cards(telegram: Bot, reader: User) -> None:
     tg = telegram.tg
     asked = tg.inline_query(reader, "lavrov")
-    await tg.wait_for(lambda: asked.answered)
+    await tg.wait_until(lambda: asked.answered)
     assert [r["title"] for r in asked.results] == ["Sergey Lavrov"]
     assert asked.is_personal and asked.cache_time == CACHE_SECONDS
     [result] = asked.results
@@ -71,7 +71,7 @@ async def test_inline_mode_offers_matching_cards(telegram: Bot, reader: User) ->
 async def test_inline_mode_without_a_query_offers_the_overview(telegram: Bot, reader: User) -> None:
     tg = telegram.tg
     empty, nothing = tg.inline_query(reader, ""), tg.inline_query(reader, "zzzz qqqq")
-    await tg.wait_for(lambda: empty.answered and nothing.answered)
+    await tg.wait_until(lambda: empty.answered and nothing.answered)
     assert [r["title"] for r in empty.results][1:] == ["Second round of Russia-Ukraine talks in Istanbul",
                                                       "People in this briefing", "Timeline"]
     assert nothing.results == []
@@ -81,10 +81,10 @@ async def test_a_button_on_a_posted_inline_card_edits_it(telegram: Bot, reader: 
     tg = telegram.tg
     friend = tg.user(1002, "Bea")
     asked = tg.inline_query(reader, "medinsky")
-    await tg.wait_for(lambda: asked.answered)
+    await tg.wait_until(lambda: asked.answered)
     posted = tg.choose_inline_result(asked, asked.results[0]["id"], friend)  # in the friend's chat
     press = tg.press(friend, posted, "Who's who")
-    await tg.wait_for(lambda: posted.edits == 1, what="the inline card edited")
+    await tg.wait_until(lambda: posted.edits == 1, what="the inline card edited")
     assert press.answered
     assert posted.text.startswith("People in this briefing")
-    assert tg.messages(friend.id) == []  # nothing posted by the bot itself
+    assert tg.messages_in(friend.id) == []  # nothing posted by the bot itself

@@ -18,7 +18,7 @@ from tests.fakes.telegram_html import utf16_len
 def html_ok(tg: FakeTelegram) -> bool:
     """Every message the bot sent was accepted by Telegram's HTML parser on the first try."""
     sends = tg.calls_to("sendMessage")
-    return bool(sends) and all(c.status == 200 and c.params.get("parse_mode") == "HTML" for c in sends)
+    return bool(sends) and all(c.status == 200 and c.args.get("parse_mode") == "HTML" for c in sends)
 
 
 async def test_every_registered_command_answers_in_html(telegram: Bot, reader: User) -> None:
@@ -61,7 +61,7 @@ async def test_in_a_group_only_what_is_addressed_to_the_bot_is_answered(telegram
     [summary] = await telegram.ask(group, "/summary", user=reader)
     [again] = await telegram.ask(group, "and who is Fidan?", user=reader, reply_to=summary)
     assert again.text.startswith("Hakan Fidan")
-    assert len(tg.messages(group.id)) == 4
+    assert len(tg.messages_in(group.id)) == 4
 
 
 async def test_an_unknown_command_gets_help_in_private_but_silence_in_groups(telegram: Bot, reader: User) -> None:
@@ -71,7 +71,7 @@ async def test_an_unknown_command_gets_help_in_private_but_silence_in_groups(tel
     telegram.tg.send_text(group, "/weather", user=reader)  # perhaps another bot's command
     [addressed] = await telegram.ask(group, "/weather@BriefingTestBot", user=reader)
     assert addressed.text.startswith("Unknown command")
-    assert len(telegram.tg.messages(group.id)) == 1
+    assert len(telegram.tg.messages_in(group.id)) == 1
 
 
 async def test_replies_go_to_the_forum_topic_the_command_came_from(telegram: Bot, reader: User) -> None:
@@ -159,7 +159,7 @@ async def test_only_admins_may_manage_a_group(permissions: Permissions, fake_tel
     tg.send_text(group, "/settings owner", user=owner)
     tg.send_text(group, "/settings anonymous", sender_chat=group)  # an admin posting as the group
     tg.send_text(channel, "/settings channel")
-    await tg.wait_for(lambda: len(permissions.answers) == 6, what="every question")
+    await tg.wait_until(lambda: len(permissions.answers) == 6, what="every question")
     assert permissions.answers == {"/settings private": True, "/settings member": False,
                                    "/settings admin": True, "/settings owner": True,
                                    "/settings anonymous": True, "/settings channel": True}

@@ -19,14 +19,8 @@ from handlers import messages
 from handlers.context import ChatRef
 from handlers.reply import Reply, Section
 from tests.bot.platforms.telegram.conftest import FAST_RETRIES, Bot, make_adapter
-from tests.fakes.telegram_api import (
-    Failure,
-    FakeTelegram,
-    User,
-    server_error,
-    slow,
-    too_many_requests,
-)
+from tests.fakes.kit import Failure, server_error, slow, too_many_requests
+from tests.fakes.telegram_api import FakeTelegram, User
 
 REMINDER = Reply("Countdown", (Section("Two days to go <until the talks>."),))
 CANT_PARSE = Failure(400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3")
@@ -80,7 +74,7 @@ async def test_a_lasting_429_on_a_pushed_post_is_retry_later(fake_telegram: Fake
 async def test_a_reader_who_blocked_the_bot_is_reported_gone(telegram: Bot, reader: User) -> None:
     telegram.tg.block(reader)
     telegram.tg.send_text(reader, "/when")
-    await telegram.tg.wait_for(lambda: bool(telegram.events.gone), what="chat_gone")
+    await telegram.tg.wait_until(lambda: bool(telegram.events.gone), what="chat_gone")
     assert telegram.events.gone == [(private(reader), "sendMessage: Forbidden: bot was blocked by the user")]
     with pytest.raises(DestinationGone):
         await telegram.adapter.send(private(reader), REMINDER)
@@ -91,7 +85,7 @@ async def test_a_reader_who_blocked_the_bot_is_reported_gone(telegram: Bot, read
 async def test_the_bot_removed_from_a_group_is_reported_gone(telegram: Bot, reader: User) -> None:
     group = telegram.tg.group(-4001, members=(reader,))
     telegram.tg.remove_bot(group)  # Telegram sends my_chat_member
-    await telegram.tg.wait_for(lambda: bool(telegram.events.gone), what="chat_gone")
+    await telegram.tg.wait_until(lambda: bool(telegram.events.gone), what="chat_gone")
     chat = ChatRef("telegram", "-4001", None, "group")
     assert telegram.events.gone == [(chat, "bot removed from the chat")]
     with pytest.raises(DestinationGone, match="kicked"):
@@ -125,7 +119,7 @@ async def test_an_answer_telegram_refuses_is_sent_again_as_plain_text(telegram: 
     telegram.tg.send_text(reader, "/who lavrov")
     [answer] = await telegram.tg.wait_for_messages(reader.id, 1)
     assert answer.html is None and answer.text.startswith("Sergey Lavrov\n\nRole: Foreign Minister")
-    assert [c.params.get("parse_mode") for c in telegram.tg.calls_to("sendMessage")] == ["HTML", None]
+    assert [c.args.get("parse_mode") for c in telegram.tg.calls_to("sendMessage")] == ["HTML", None]
     await still_answering(telegram, reader)
 
 
@@ -156,7 +150,7 @@ async def test_a_pushed_post_to_a_migrated_group_is_destination_moved(telegram: 
 async def test_the_upgrade_notice_moves_the_chat(telegram: Bot, reader: User) -> None:
     group = telegram.tg.group(-4004, supergroup=False, members=(reader,))
     telegram.tg.migrate(group, -1004004, notify=True)
-    await telegram.tg.wait_for(lambda: bool(telegram.events.moved), what="chat_moved")
+    await telegram.tg.wait_until(lambda: bool(telegram.events.moved), what="chat_moved")
     assert telegram.events.moved == [(ChatRef("telegram", "-4004", None, "group"), "-1004004")]
     await still_answering(telegram, reader)
 
@@ -190,11 +184,11 @@ async def test_a_timed_out_post_is_never_sent_again(fake_telegram: FakeTelegram,
         with pytest.raises(Unavailable, match="may have been delivered") as raised:
             await adapter.send(private(reader), REMINDER)
         assert raised.value.maybe_sent
-        await fake_telegram.wait_for(lambda: len(fake_telegram.messages(reader.id)) == 1, within=5,
+        await fake_telegram.wait_until(lambda: len(fake_telegram.messages_in(reader.id)) == 1, within=5,
                                      what="the slow post to arrive")
         assert len(fake_telegram.calls_to("sendMessage")) == 1  # no second attempt
         assert len((await adapter.send(private(reader), REMINDER)).message_ids) == 1
-        assert len(fake_telegram.messages(reader.id)) == 2
+        assert len(fake_telegram.messages_in(reader.id)) == 2
     finally:
         await adapter.stop()
 
@@ -220,7 +214,7 @@ async def test_a_post_that_could_not_connect_is_retried(fake_telegram: FakeTeleg
         pool.send = flaky_send
         sent = await adapter.send(private(reader), REMINDER)
         assert len(sent.message_ids) == 1
-        assert len(fake_telegram.messages(reader.id)) == 1
+        assert len(fake_telegram.messages_in(reader.id)) == 1
     finally:
         await adapter.stop()
 
@@ -261,7 +255,7 @@ async def test_a_failing_chat_event_is_logged_and_the_bot_goes_on(fake_telegram:
     try:
         fake_telegram.block(reader)
         fake_telegram.send_text(reader, "/when")
-        await fake_telegram.wait_for(lambda: any("chat_gone failed" in r.getMessage() for r in caplog.records))
+        await fake_telegram.wait_until(lambda: any("chat_gone failed" in r.getMessage() for r in caplog.records))
         other = fake_telegram.user(1003, "Cy")
         fake_telegram.send_text(other, "/when")
         assert len(await fake_telegram.wait_for_messages(other.id, 1)) == 1

@@ -11,7 +11,8 @@ from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryA
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from tests.fakes.telegram_api import FakeTelegram, RateLimit, User
+from tests.fakes.kit import RateLimit
+from tests.fakes.telegram_api import FakeTelegram, User
 from tests.fakes.telegram_html import EntityError, parse
 
 
@@ -106,7 +107,7 @@ async def test_a_wrong_token_is_unauthorized(fake_telegram: FakeTelegram) -> Non
 async def test_long_polling_waits_confirms_and_allows_one_poller(bot: Bot, fake_telegram: FakeTelegram,
                                                                  reader: User) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=5))
-    await fake_telegram.wait_for(lambda: fake_telegram.polling, what="the poll waiting")
+    await fake_telegram.wait_until(lambda: fake_telegram.polling, what="the poll waiting")
     fake_telegram.send_text(reader, "/when")
     [update] = await asyncio.wait_for(first, 2)  # answered as soon as there was an update
     assert update.message is not None and update.message.text == "/when"
@@ -115,7 +116,7 @@ async def test_long_polling_waits_confirms_and_allows_one_poller(bot: Bot, fake_
     assert [u.update_id for u in again] == [update.update_id]  # not confirmed yet: delivered again
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
     waiting = asyncio.create_task(bot.get_updates(timeout=5))
-    await fake_telegram.wait_for(lambda: fake_telegram.polling, what="the poll waiting")
+    await fake_telegram.wait_until(lambda: fake_telegram.polling, what="the poll waiting")
     await bot.get_updates(timeout=0)  # a second poller ends the first
     with pytest.raises(Conflict, match="terminated by other getUpdates"):
         await waiting
@@ -129,7 +130,7 @@ async def test_the_global_rate_limit_answers_429_with_retry_after(bot: Bot, fake
     refused = [o for o in outcomes if isinstance(o, RetryAfter)]
     assert len(refused) == 3 and fake_telegram.rate_limited == 3
     assert {o._retry_after.total_seconds() for o in refused} == {1.0}
-    assert len(fake_telegram.messages(reader.id)) == 5
+    assert len(fake_telegram.messages_in(reader.id)) == 5
 
 
 async def test_a_chat_rate_limit_applies_per_chat(bot: Bot, fake_telegram: FakeTelegram, reader: User) -> None:

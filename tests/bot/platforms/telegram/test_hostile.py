@@ -28,7 +28,7 @@ HOSTILE = [
 async def test_hostile_text_gets_a_valid_answer(telegram: Bot, reader: User, text: str) -> None:
     [answer] = await telegram.ask(reader, text)
     sends = telegram.tg.calls_to("sendMessage")
-    assert [c.status for c in sends] == [200], sends[-1].description  # no plain-text fallback needed
+    assert [c.status for c in sends] == [200], sends[-1].error  # no plain-text fallback needed
     assert answer.html is not None and answer.text.strip()
     assert {e["type"] for e in answer.entities} <= {"bold", "italic", "blockquote"}  # no injected markup
     assert len(answer.text) < 4096

@@ -59,7 +59,7 @@ async def post(url: str, body: object, headers: dict[str, str] | None = None) ->
 async def test_start_registers_the_webhook_with_a_secret(hooked: Hooked) -> None:
     tg = hooked.tg
     [registered] = tg.calls_to("setWebhook")
-    assert registered.params["url"] == hooked.url
+    assert registered.args["url"] == hooked.url
     assert tg.webhook_secret == derived_secret(tg.token) != tg.token
     assert hooked.adapter.ready and tg.calls_to("getUpdates") == []
 
