@@ -26,9 +26,9 @@ from bot.platforms.base import ChatEvents, DeliveryError, Rejected, Sent, Unavai
 from bot.platforms.service import BriefingService
 from bot.platforms.telegram.delivery import RETRY_DELAYS, Outbox
 from bot.platforms.telegram.ordering import MAX_CONCURRENT, PerChatOrder
-from bot.platforms.telegram.redact import protect
 from bot.platforms.telegram.render import render
 from bot.platforms.telegram.updates import Context, Readers
+from bot.redaction import protect
 from handlers.context import ChatRef
 from handlers.registry import REGISTRY
 from handlers.reply import Reply

@@ -37,8 +37,8 @@ from bot.platforms.base import (
     RetryLater,
     Unavailable,
 )
-from bot.platforms.telegram.redact import redact
 from bot.platforms.telegram.render import Rendered
+from bot.redaction import redact
 from handlers.context import ChatRef
 from handlers.reply import clip
 
