@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-import os
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRa
 
 from bot.platforms.base import ChatEvents, DeliveryError, Rejected, Sent, Unavailable
 from bot.platforms.service import BriefingService
-from bot.platforms.telegram.delivery import RETRY_DELAYS, Outbox
+from bot.platforms.telegram.delivery import RETRY_DELAYS, Outbox, quiet_retry_after_deprecation
 from bot.platforms.telegram.ordering import MAX_CONCURRENT, PerChatOrder
 from bot.platforms.telegram.render import render
 from bot.platforms.telegram.updates import Context, Readers
@@ -34,11 +33,6 @@ from handlers.registry import REGISTRY
 from handlers.reply import Reply
 
 log = logging.getLogger("briefing.telegram")
-
-# Opt into ptb's announced default of timedelta-valued durations. Without it ptb warns from
-# inside its own code on every 429 (RetryAfter reads its deprecated int property), and this
-# code only ever reads the timedelta.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name, not a secret)
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
@@ -124,6 +118,7 @@ class TelegramAdapter:
     # --- lifecycle ---------------------------------------------------------------------------
 
     def _build(self) -> TelegramApp:
+        quiet_retry_after_deprecation()
         builder = (
             ApplicationBuilder()
             .token(self._token)

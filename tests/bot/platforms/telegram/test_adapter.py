@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -54,6 +56,15 @@ async def test_a_token_telegram_refuses_fails_start_for_good(fake_telegram: Fake
     assert not adapter.ready
     assert "not-the-right-token" not in str(caught.value) and caught.value.__suppress_context__
     assert [c.status for c in fake_telegram.calls_to("getMe")] == [401]  # not worth retrying
+
+
+def test_loading_the_adapters_leaves_the_environment_alone() -> None:
+    checked = subprocess.run(
+        [sys.executable, "-c", "import os; before = dict(os.environ); "
+         "import bot.platforms.telegram, bot.platforms.slack, bot.process.cli, bot.process.runtime; "
+         "print(sorted(set(os.environ.items()) ^ set(before.items())))"],
+        capture_output=True, text=True, check=True, timeout=60)
+    assert checked.stdout.strip() == "[]"
 
 
 async def test_telegram_out_of_reach_fails_start_as_unavailable(service: BriefingService) -> None:
