@@ -60,14 +60,20 @@ async def test_a_message_for_another_bot_is_ignored(service: BriefingService) ->
     assert await service.answer("/who@OtherBot lavrov", CHAT, bot_username="BriefingBot") is None
 
 
-async def test_a_failing_handler_gets_an_apology_not_a_traceback(
-    service: BriefingService, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def explode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`/explode`: a command whose handler fails, registered for one test."""
     def explode(b: Briefing, q: Query, ctx: object) -> None:
         raise RuntimeError("deck on fire")
 
     monkeypatch.setattr(REGISTRY, "_commands", dict(REGISTRY._commands))
     command("explode", "A command that fails")(explode)  # type: ignore[arg-type]
+
+
+@pytest.mark.usefixtures("explode")
+async def test_a_failing_handler_gets_an_apology_not_a_traceback(
+    service: BriefingService, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.ERROR):
         reply = await service.answer("/explode", CHAT)
     assert reply is not None
@@ -109,14 +115,10 @@ async def test_cards_are_shown_in_the_chats_own_zone(briefing: Briefing, clock: 
     assert "America/Los_Angeles" in when.plain_text()
 
 
+@pytest.mark.usefixtures("explode")
 async def test_a_card_whose_handler_fails_is_left_out_and_logged(
-    service: BriefingService, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    service: BriefingService, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def explode(b: Briefing, q: Query, ctx: object) -> None:
-        raise RuntimeError("deck on fire")
-
-    monkeypatch.setattr(REGISTRY, "_commands", dict(REGISTRY._commands))
-    command("explode", "A command that fails")(explode)  # type: ignore[arg-type]
     with caplog.at_level(logging.ERROR):
         assert await service.cards("/explode", CHAT) == []
     assert "command failed platform=telegram chat=telegram:42 command=explode" in caplog.text

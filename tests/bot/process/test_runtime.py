@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -123,15 +121,6 @@ async def test_a_start_that_a_later_attempt_may_fix_is_retried_not_fatal() -> No
     assert await connection.attempt() is False
     assert await connection.readiness() == "not connected (StartRefused: Slack answered http_500 at start-up " \
         "(SLACK_BOT_TOKEN))"
-
-
-def test_the_runtime_loads_no_platform_until_one_is_configured() -> None:
-    loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, bot.process.runtime; "
-         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('telegram', 'slack_bolt', 'slack_sdk') "
-         "or m.startswith(('bot.platforms.telegram', 'bot.platforms.slack'))))"],
-        capture_output=True, text=True, check=True, timeout=60)
-    assert loaded.stdout.strip() == "[]"
 
 
 def test_platforms_half_configured_or_missing_are_refused(tmp_path: Path) -> None:

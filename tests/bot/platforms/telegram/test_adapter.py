@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import subprocess
-import sys
 
 import pytest
 
@@ -65,15 +63,6 @@ async def test_a_refused_token_stops_the_process_start_up(fake_telegram: FakeTel
     with pytest.raises(StartRefused) as caught:
         await adapter.start()
     assert caught.value.refused and "token" in str(caught.value)
-
-
-def test_loading_the_adapters_leaves_the_environment_alone() -> None:
-    checked = subprocess.run(
-        [sys.executable, "-c", "import os; before = dict(os.environ); "
-         "import bot.platforms.telegram, bot.platforms.slack, bot.process.cli, bot.process.runtime; "
-         "print(sorted(set(os.environ.items()) ^ set(before.items())))"],
-        capture_output=True, text=True, check=True, timeout=60)
-    assert checked.stdout.strip() == "[]"
 
 
 async def test_telegram_out_of_reach_fails_start_as_unavailable(service: BriefingService) -> None:
