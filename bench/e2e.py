@@ -54,7 +54,8 @@ async def full_runtime(token: str, base_url: str, readers: int) -> AsyncIterator
         settings = Settings(telegram_bot_token=token, telegram_api_base_url=base_url,  # type: ignore[arg-type]
                             data_dir=Path(data), now=NOW, host="127.0.0.1", port=0, _env_file=None)
         configure_logging("json", "INFO", settings.secrets(), stream=devnull)
-        runtime = Runtime(settings, load_briefing(), factories={"telegram": fast_telegram(readers)})
+        runtime = Runtime(settings, load_briefing(wanted=settings.deck),
+                          factories={"telegram": fast_telegram(readers)})
         await runtime.start()
         try:
             yield

@@ -1,18 +1,33 @@
-"""What every platform adapter offers the rest of the process, and how a send can fail.
+"""What every platform adapter offers the rest of the process, and how a start or a send can fail.
 
 The scheduler and the runtime speak only this interface; `bot/platforms/telegram/` and
-`bot/platforms/slack/` translate their SDK's errors into the exceptions below, so the delivery
-code can decide what to do (wait, move the subscription, deactivate it, give up) without knowing
-the platform.
+`bot/platforms/slack/` translate their SDK's errors into the exceptions below, so the runtime
+can decide whether to retry a start, and the delivery code what to do with a post (wait, move
+the subscription, deactivate it, give up), without knowing the platform.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from handlers.context import ChatRef
 from handlers.reply import Reply
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+
+class StartRefused(Exception):
+    """An adapter cannot start as configured; the message names the setting and holds no secret.
+
+    `refused` is True when only a change of settings can help (the platform refused a token or
+    secret), False when a later attempt may succeed (the platform could not be reached).
+    """
+
+    def __init__(self, message: str, *, refused: bool = True) -> None:
+        super().__init__(message)
+        self.refused = refused
 
 
 class DeliveryError(Exception):
@@ -78,6 +93,8 @@ class ChatEvents(Protocol):
 
 
 class Adapter(Protocol):
+    """One platform, as the runtime and the scheduler use it."""
+
     platform: str
 
     @property
@@ -85,10 +102,23 @@ class Adapter(Protocol):
         """Connected and able to send."""
         ...
 
-    async def start(self) -> None: ...
+    async def start(self) -> None:
+        """Connect and start answering readers; a second call does nothing.
 
-    async def stop(self) -> None: ...
+        Raises StartRefused with `refused` when no later attempt can help (the runtime then
+        stops); any other failure counts as the platform being out of reach, and the runtime
+        tries again later.
+        """
+        ...
+
+    async def stop(self) -> None:
+        """Finish the answers under way (bounded) and disconnect; safe after a failed start."""
+        ...
 
     async def send(self, chat: ChatRef, reply: Reply) -> Sent:
         """Post `reply` to `chat` (split as the platform needs); raise a DeliveryError on failure."""
+        ...
+
+    def http_routes(self) -> list[web.RouteDef]:
+        """The routes it serves on the process's HTTP server (webhooks); often none."""
         ...

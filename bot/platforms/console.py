@@ -12,12 +12,15 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.platforms.base import Sent
 from bot.platforms.service import BriefingService
 from handlers.context import CONSOLE_CHAT, ChatRef
 from handlers.reply import Reply
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 WIDTH = 78
 PROMPT = "briefing> "
@@ -94,6 +97,10 @@ class Console:
 
     async def stop(self) -> None:
         self._running = False
+
+    def http_routes(self) -> list[web.RouteDef]:
+        """None: the console serves nothing over HTTP."""
+        return []
 
     def show(self, text: str) -> None:
         self.out.write(text)

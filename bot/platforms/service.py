@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from content.loader import Briefing
 from handlers import messages
+from handlers.briefing import command_for
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatService, Context, Permission
+from handlers.matching import index
 from handlers.reply import Reply, Section
 from handlers.router import dispatch, parse
 
@@ -20,6 +22,7 @@ log = logging.getLogger("briefing.commands")
 # Observer of every answered command: (chat, command, outcome, seconds).
 AnswerObserver = Callable[[ChatRef, str, str, float], None]
 _REMEMBERED_CHATS = 10_000
+OVERVIEW = ("summary", "when", "who", "timeline")  # the cards offered before anything is typed
 
 
 def apology() -> Reply:
@@ -79,7 +82,7 @@ class BriefingService:
                 reply = await dispatch(self.briefing, query, ctx)
             outcome = "ignored" if reply is None else reply.tone
         except Exception:
-            log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.key, command)
+            _log_failure(chat, command)
             reply, outcome = apology(), "failed"
         if reply is not None and reply.topic:
             self._remember(chat.key, reply.topic)
@@ -90,8 +93,44 @@ class BriefingService:
             observe(chat, command, outcome, elapsed)
         return reply
 
+    async def cards(self, text: str, chat: ChatRef) -> list[tuple[str, Reply]]:
+        """(command, card) pairs for text a reader is still typing, best first, each card once.
+
+        The text itself, then each card its words name (nothing typed: the overview). These are
+        offers, not commands: no observer counts them and no topic is remembered, so a reader
+        typing "lav…" letter by letter is not a dozen commands. As with answer(), a failing
+        handler is logged (its card is left out) and dates are shown in the chat's zone.
+        """
+        ctx = self.context(chat, await self.zone_for(chat), None)
+        found: list[tuple[str, Reply]] = []
+        for command in self._offers(text):
+            query = parse(self.briefing, command)
+            if query is None or not query.command:
+                continue
+            try:
+                reply = await dispatch(self.briefing, query, ctx)
+            except Exception:
+                _log_failure(chat, query.command)
+                continue
+            if reply.tone == "card" and all(reply.title != r.title for _, r in found):
+                found.append((command, reply))
+        return found
+
+    def _offers(self, text: str) -> list[str]:
+        """The commands to try for `text`: the text itself, then one per card it names."""
+        words = " ".join(text.split())
+        if not words:
+            return list(OVERVIEW)
+        found = index(self.briefing.deck).lookup(words)
+        named = (found.card,) if found.card is not None else found.candidates
+        return list(dict.fromkeys([words, *(command_for(card) for card in named)]))
+
     def _remember(self, key: str, topic: str) -> None:
         self._last_topic[key] = topic
         self._last_topic.move_to_end(key)
         while len(self._last_topic) > _REMEMBERED_CHATS:
             self._last_topic.popitem(last=False)
+
+
+def _log_failure(chat: ChatRef, command: str) -> None:
+    log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.key, command)

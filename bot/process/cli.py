@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import os
 import sys
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from bot.process.config import LogFormat, PlatformStatus, Settings
 
 log = logging.getLogger("briefing.cli")
+Command = Callable[[argparse.Namespace], int]
+
 
 def version() -> str:
     try:
@@ -54,14 +58,34 @@ def add_clock_options(parser: argparse.ArgumentParser) -> None:
                         help="show dates in this IANA zone (default: $BRIEFING_TZ, else each event's own)")
 
 
-def clock_from(args: argparse.Namespace) -> SystemClock:
-    return SystemClock(args.now)
+def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The settings with the command line's --now and --tz, where given, over the environment's."""
+    given = {"now": getattr(args, "now", None), "tz": args.tz.key if getattr(args, "tz", None) else None}
+    return settings.model_copy(update={name: value for name, value in given.items() if value is not None})
+
+
+def configured(command: Callable[[argparse.Namespace, Settings], int]) -> Command:
+    """`command`, given the configuration with the command line's options over it; exit code 2,
+    after printing what is wrong, when the configuration is wrong."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from bot.process.config import ConfigError, load_settings
+
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            for problem in exc.problems:
+                sys.stderr.write(f"error: {problem}\n")
+            return 2
+        return command(args, with_options(settings, args))
+
+    return run
 
 
 def load_briefing(decks: Path | None = None, wanted: str | None = None) -> Briefing:
-    """The deck the bot serves: the one named `wanted` (default $BRIEFING_DECK), else the first one."""
+    """The deck the bot serves: the one named `wanted` (BRIEFING_DECK), else the first one."""
     briefings = load_all(decks)
-    wanted = wanted or os.environ.get("BRIEFING_DECK")
     for b in briefings:
         if wanted in (None, "", b.deck.id):
             return b
@@ -69,28 +93,24 @@ def load_briefing(decks: Path | None = None, wanted: str | None = None) -> Brief
     raise DeckError([Problem(str(wanted), f"BRIEFING_DECK names no deck; the decks are: {known}")])
 
 
-def _service(args: argparse.Namespace) -> BriefingService:
-    return BriefingService(load_briefing(), clock_from(args), zone=args.tz)
-
-
-def cmd_ask(args: argparse.Namespace) -> int:
+@configured
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.platforms.console import render
     from handlers.context import CONSOLE_CHAT
 
-    reply = asyncio.run(_service(args).answer(args.text, CONSOLE_CHAT))
+    briefing = load_briefing(wanted=settings.deck)
+    service = BriefingService(briefing, SystemClock(settings.now), zone=settings.zone)
+    reply = asyncio.run(service.answer(args.text, CONSOLE_CHAT))
     if reply is not None:
         sys.stdout.write(render(reply))
     return 0
 
 
-def cmd_console(args: argparse.Namespace) -> int:
+@configured
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The console chat with the store and the scheduler: subscribed posts print as they fire."""
     from bot.scheduling.pacing import unpaced
 
-    settings = _settings()
-    if settings is None:
-        return 2
-    settings = settings.model_copy(update={"now": args.now, "tz": args.tz.key if args.tz else None})
     # Log lines would land in the middle of the conversation: only warnings, unless asked for more.
     level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
     code = _serve(settings, "human", level, platforms=(), console=True, serve_http=False, pacer=unpaced())
@@ -98,18 +118,18 @@ def cmd_console(args: argparse.Namespace) -> int:
     return code
 
 
-def cmd_replay(args: argparse.Namespace) -> int:
+@configured
+def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     """Print every post one subscribed chat would get between --from and --to, at its time."""
     from bot.platforms.console import render
     from bot.scheduling.planning import replay
     from bot.store import Subscription, Wanted
     from handlers.context import CONSOLE_CHAT
 
-    briefing = load_briefing()
+    briefing = load_briefing(wanted=settings.deck)
     start, end = args.start, args.end
     wanted = Wanted(not args.no_reminders, args.offsets, args.at, args.daily)
-    sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, args.tz.key if args.tz else None, True,
-                       None, start)
+    sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, settings.tz, True, None, start)
     posts = replay(briefing, sub, start, end)
     sys.stdout.write(f"Replay: the posts of one chat subscribed to “{briefing.deck.title}”.\n\n")
     for post, reply in posts:
@@ -145,13 +165,11 @@ def _platform_line(status: PlatformStatus) -> str:
     return f"  {status.name}: off (set {needs} to enable)"
 
 
-def cmd_config(args: argparse.Namespace) -> int:
+@configured
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     """Print the effective configuration, secrets masked, and what each platform still lacks."""
     from bot.process.config import describe
 
-    settings = _settings()
-    if settings is None:
-        return 2
     rows = describe(settings)
     width = max(len(name) for name, _ in rows)
     sys.stdout.write("Settings (secrets masked):\n")
@@ -187,7 +205,7 @@ def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="the simulated subscription starts here, e.g. 2025-05-25T00:00+03:00")
     replay.add_argument("--to", dest="end", type=_moment, required=True, metavar="ISO", help="and ends here")
     replay.add_argument("--tz", type=_zone, metavar="ZONE",
-                        help="the chat's timezone (default: each event's own)")
+                        help="the chat's timezone (default: $BRIEFING_TZ, else each event's own)")
     replay.add_argument("--offsets", type=_offsets, default=None, metavar="LIST",
                         help='reminder offsets, e.g. "7d,1d,3h,start" (default: D-7, D-3, D-1, D-0 for '
                              "an event known by its day; 7d, 3d, 1d, 3h, 1h, start for one with a time)")
@@ -197,18 +215,6 @@ def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="also a daily briefing post at this local time")
     replay.add_argument("--no-reminders", action="store_true", help="only the daily post")
     replay.set_defaults(run=cmd_replay)
-
-
-def _settings() -> Settings | None:
-    """The configuration, or None after printing what is wrong with it."""
-    from bot.process.config import ConfigError, load_settings
-
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        for problem in exc.problems:
-            sys.stderr.write(f"error: {problem}\n")
-        return None
 
 
 def _serve(settings: Settings, fmt: LogFormat, level: str, **options: Any) -> int:
@@ -227,11 +233,9 @@ def _serve(settings: Settings, fmt: LogFormat, level: str, **options: Any) -> in
     return 1
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+@configured
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve every configured platform (the console too, when none is and this is a terminal)."""
-    settings = _settings()
-    if settings is None:
-        return 2
     console = not settings.enabled_platforms() and sys.stdin.isatty()
     level = settings.log_level if "log_level" in settings.model_fields_set or not console else "WARNING"
     return _serve(settings, settings.log_format, level, console=console)
@@ -272,16 +276,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _env_defaults(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    """--now and --tz fall back to $BRIEFING_NOW and $BRIEFING_TZ, checked the same way."""
-    for attr, env, convert in (("now", "BRIEFING_NOW", _moment), ("tz", "BRIEFING_TZ", _zone)):
-        if hasattr(args, attr) and getattr(args, attr) is None and os.environ.get(env):
-            try:
-                setattr(args, attr, convert(os.environ[env]))
-            except argparse.ArgumentTypeError as exc:
-                parser.error(f"{env}: {exc}")
-
-
 def _default_command() -> str:
     """`run` when a platform is configured (a container, a server), else the console."""
     from bot.process.config import ConfigError, load_settings
@@ -298,7 +292,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([_default_command(), *(argv or sys.argv[1:])])
-    _env_defaults(args, parser)
     try:
         code: int = args.run(args)
         sys.stdout.flush()

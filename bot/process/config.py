@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -365,8 +365,3 @@ def describe(settings: Settings) -> list[tuple[str, str]]:
     rows = [(variable(name), _shown(getattr(settings, name))) for name in Settings.model_fields]
     database = settings.database_display() or "(default: SQLite under BRIEFING_DATA_DIR)"
     return [(var, database if var == "DATABASE_URL" else shown) for var, shown in rows]
-
-
-def url_forms(secret: str) -> set[str]:
-    """A secret as it may appear in text: as is, and percent-encoded inside a URL."""
-    return {secret, quote(secret, safe=""), quote(secret)}

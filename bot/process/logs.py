@@ -1,9 +1,7 @@
 """Logging for the running process: one line per event, JSON or human, and never a secret.
 
-The redaction works on every record the process creates, whichever library logs it: httpx
-logs each request URL at INFO, and Telegram's URLs carry the bot token. It is installed as
-the log record factory (so it applies before any handler, ours, pytest's or a library's, sees
-the record) and as a filter on our handler (for `extra=` fields, which are added later).
+The secrets are masked by bot.redaction, on every record the process creates (it wraps the log
+record factory) and, as a filter on our handler, in `extra=` fields, which are added later.
 """
 
 from __future__ import annotations
@@ -13,77 +11,16 @@ import json
 import logging
 import re
 import sys
-import traceback
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from bot.process.config import LogFormat, url_forms
+from bot.process.config import LogFormat
+from bot.redaction import extras, install_redaction
 
-REDACTED = "[redacted]"
 HUMAN_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 # Chatty at INFO: one line per HTTP request or job run. Shown again with LOG_LEVEL=DEBUG.
 _QUIET = ("httpx", "httpcore", "apscheduler", "aiosqlite", "hpack", "websockets", "slack_sdk.socket_mode")
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 _KEY_VALUE = re.compile(r"(\w+)=(\S+)")
-
-
-class Redactor(logging.Filter):
-    """Removes every configured secret from log records."""
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        super().__init__()
-        self._pattern: re.Pattern[str] | None = None
-        self.set(secrets)
-
-    def set(self, secrets: Iterable[str]) -> None:
-        forms = {form for s in secrets if s for form in url_forms(s)}
-        # Longest first, so a secret containing another is removed whole.
-        ordered = sorted(forms, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-
-    def redact(self, text: str) -> str:
-        return text if self._pattern is None else self._pattern.sub(REDACTED, text)
-
-    def scrub(self, record: logging.LogRecord) -> None:
-        """Render the message and the traceback now, without secrets; extras too."""
-        if self._pattern is None:
-            return
-        record.msg, record.args = self.redact(record.getMessage()), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
-        for key, value in list(vars(record).items()):
-            if key not in _STANDARD and isinstance(value, str):
-                setattr(record, key, self.redact(value))
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        self.scrub(record)
-        return True
-
-
-_REDACTOR = Redactor()
-_BASE_FACTORY = logging.getLogRecordFactory()
-
-
-def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-    record = _BASE_FACTORY(*args, **kwargs)
-    _REDACTOR.scrub(record)
-    return record
-
-
-def install_redaction(secrets: Iterable[str]) -> Redactor:
-    """Redact `secrets` from every log record of the process from now on (replaces the last set)."""
-    _REDACTOR.set(secrets)
-    logging.setLogRecordFactory(_redacting_factory)
-    return _REDACTOR
-
-
-def uninstall_redaction() -> None:
-    _REDACTOR.set(())
-    logging.setLogRecordFactory(_BASE_FACTORY)
 
 
 class JsonFormatter(logging.Formatter):
@@ -100,7 +37,7 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in _KEY_VALUE.findall(message):
             entry.setdefault(key, value)
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD and k not in entry})
+        entry.update({k: v for k, v in extras(record).items() if k not in entry})
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.platforms.base import Adapter, Rejected
+from bot.platforms.base import Adapter, StartRefused
 from bot.platforms.service import BriefingService
 from bot.process.config import Settings
 from bot.process.http import HttpServer, ReadyCheck, build_app
@@ -60,11 +60,7 @@ class Repl(Protocol):
 
 def _fatal(exc: BaseException) -> bool:
     """A refusal no retry can fix: a wrong token or secret."""
-    if isinstance(exc, Rejected):
-        return True
-    from bot.platforms.slack import SlackStartError
-
-    return isinstance(exc, SlackStartError) and exc.refused
+    return isinstance(exc, StartRefused) and exc.refused
 
 
 def _reason(exc: BaseException) -> str:
@@ -275,7 +271,7 @@ class Runtime:
         self._stop.set()
 
     def _app(self) -> web.Application:
-        routes = [route for a in self.adapters.values() for route in _routes(a)]
+        routes = [route for a in self.adapters.values() for route in a.http_routes()]
         self.metrics.bind(next_run=self._next_run, active_subscriptions=self._active,
                           readiness=lambda: {c.platform: c.adapter.ready for c in self.connections})
         return build_app(self.metrics, self.checks(), routes)
@@ -366,12 +362,6 @@ class Runtime:
         if self.store is not None:
             await step("close database", self.store.close())
         log.info("stopped seconds=%.2f", loop.time() - started)
-
-
-def _routes(adapter: object) -> list[web.RouteDef]:
-    """The routes an adapter serves on the process's HTTP server (the console has none)."""
-    routes: Callable[[], list[web.RouteDef]] | None = getattr(adapter, "http_routes", None)
-    return routes() if routes is not None else []
 
 
 async def _step(what: str, work: Awaitable[Any], within: float) -> None:

@@ -1,25 +1,21 @@
-"""The briefing as a Slack app: bolt's AsyncApp in the process's one event loop.
+"""The Slack adapter: bolt's AsyncApp in the process's one event loop.
 
 Socket Mode when an app-level token is given (no public URL needed), else HTTP mode: Slack posts
 to `/slack/events` on the process's aiohttp server, which mounts `http_routes()`. Either way the
-same listeners answer: the `/briefing` slash command, mentions, direct messages, button presses
-and the App Home tab. Every answer comes from BriefingService; Slack's refusals become
-bot.platforms.base' DeliveryErrors.
+same listeners answer readers (listeners.py); this module holds the lifecycle, pushed posts and
+the HTTP route. Slack's refusals become bot.platforms.base' errors (errors.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import re
-from collections.abc import AsyncIterator, Sequence
 from typing import Any, Literal
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -28,22 +24,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.platforms.base import ChatEvents, DestinationGone, Sent
-from bot.platforms.service import BriefingService, apology
+from bot.platforms.base import ChatEvents, DestinationGone, Sent, StartRefused
+from bot.platforms.service import BriefingService
 from bot.platforms.slack import errors
-from bot.platforms.slack.blocks import (
-    BUTTON_VALUE_MAX,
-    COMMAND,
-    FOLLOWUP_ACTION,
-    SHARE_ACTION,
-    SlackMessage,
-    render,
-)
-from bot.platforms.slack.home import home_view
-from bot.platforms.slack.incoming import chat_ref, reader_text
-from handlers.context import ChatRef, Permission, SubscriptionSummary
-from handlers.registry import REGISTRY
-from handlers.reply import Reply, clip
+from bot.platforms.slack.blocks import SlackMessage, render
+from bot.platforms.slack.incoming import PLATFORM
+from bot.platforms.slack.listeners import Readers
+from handlers.context import ChatRef
+from handlers.reply import Reply
 
 log = logging.getLogger("briefing.slack")
 
@@ -62,26 +50,10 @@ BOLT_APP_NAME = "slack_bolt.briefing"
 Mode = Literal["socket", "http"]
 
 
-class SlackStartError(RuntimeError):
-    """Slack refused the configuration or could not be reached at start-up.
-
-    The message names the setting to fix and never contains a token. `refused` is True when
-    only a change of settings can help (a wrong token or secret), False when a retry may.
-    """
-
-    def __init__(self, message: str, *, refused: bool = True) -> None:
-        super().__init__(message)
-        self.refused = refused
-
-
-class ReplyRefused(RuntimeError):
-    """A response URL did not take the reply (expired, malformed): logged, the reader gets an apology."""
-
-
 class SlackAdapter:
     """The Slack side of the bot (implements bot.platforms.base.Adapter)."""
 
-    platform = "slack"
+    platform = PLATFORM
 
     def __init__(
         self,
@@ -98,13 +70,10 @@ class SlackAdapter:
         drain_timeout: float = 10.0,
     ) -> None:
         _check_settings(bot_token, signing_secret, app_token)
-        self.service = service
-        self.events = events
-        self.admins = admins
         self.base_url = base_url or SLACK_API
         self.connect_timeout = connect_timeout
         self.drain_timeout = drain_timeout
-        self.usage = REGISTRY.usage_hint(COMMAND)
+        self.mode: Mode = "socket" if app_token else "http"
         self._app_token = app_token
         self.client = AsyncWebClient(
             token=bot_token,
@@ -118,19 +87,13 @@ class SlackAdapter:
         # name inside bolt's namespace, away from the process's own "briefing" loggers.
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret, name=BOLT_APP_NAME,
                             process_before_response=False)
-        self._register()
+        self.readers = Readers(service, self.client, self.send, events=events, admins=admins)
+        self.readers.register(self.app)
         self._socket: AsyncSocketModeHandler | None = None
         self._started = False
-        self._busy_count = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     def __repr__(self) -> str:  # no tokens, no secret
         return f"SlackAdapter(mode={self.mode}, base_url={self.base_url!r}, ready={self.ready})"
-
-    @property
-    def mode(self) -> Mode:
-        return "socket" if self._app_token else "http"
 
     @property
     def ready(self) -> bool:
@@ -158,20 +121,10 @@ class SlackAdapter:
     async def stop(self) -> None:
         """Stop taking requests, let answers under way finish (bounded), close Socket Mode."""
         self._started = False
-        await self.drain(self.drain_timeout)
+        await self.readers.drain(self.drain_timeout)
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]
-
-    async def drain(self, within: float) -> bool:
-        """Wait until no listener is answering; False if some still were after `within` seconds."""
-        try:
-            async with asyncio.timeout(within):
-                await self._idle.wait()
-        except TimeoutError:
-            log.warning("slack stopped with %d answer(s) still under way", self._busy_count)
-            return False
-        return True
 
     async def _call_at_start(self, setting: str, call: Any) -> Any:
         try:
@@ -179,13 +132,13 @@ class SlackAdapter:
         except SlackApiError as exc:
             code = errors.error_code(exc)
             if code in errors.REFUSED_TOKEN:
-                raise SlackStartError(f"Slack refused {setting} ({code}): check that setting; "
-                                      f"it must be the app's {_token_kind(setting)}") from None
-            raise SlackStartError(f"Slack answered {code} at start-up ({setting})", refused=False) from None
+                raise StartRefused(f"Slack refused {setting} ({code}): check that setting; "
+                                   f"it must be the app's {_expected_token(setting)}") from None
+            raise StartRefused(f"Slack answered {code} at start-up ({setting})", refused=False) from None
         except errors.NETWORK_ERRORS as exc:
-            raise SlackStartError(f"cannot reach the Slack Web API at {self.base_url} "
-                                  f"({type(exc).__name__}): check SLACK_API_BASE_URL",
-                                  refused=False) from None
+            raise StartRefused(f"cannot reach the Slack Web API at {self.base_url} "
+                               f"({type(exc).__name__}): check SLACK_API_BASE_URL",
+                               refused=False) from None
 
     async def _connect_socket(self, app_token: str) -> None:
         # The SDK's connect() retries a refused URL for ever: ask for the first one here, so
@@ -202,18 +155,10 @@ class SlackAdapter:
             self._socket = None
             await handler.close_async()  # type: ignore[no-untyped-call]
             if isinstance(exc, TimeoutError):
-                raise SlackStartError(
+                raise StartRefused(
                     f"no Socket Mode connection in {self.connect_timeout:g} s (SLACK_APP_TOKEN)",
                     refused=False) from None
             raise
-
-    def http_routes(self) -> list[web.RouteDef]:
-        """`POST /slack/events` for HTTP mode (signature checked by bolt); none in Socket Mode."""
-        return [] if self.mode == "socket" else [web.post(EVENTS_PATH, self.handle_http)]
-
-    async def handle_http(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
 
     # --- pushed posts --------------------------------------------------------------------------
 
@@ -237,180 +182,28 @@ class SlackAdapter:
             raise errors.network_error(exc) from exc
         return str(response["ts"])
 
-    # --- listeners -----------------------------------------------------------------------------
+    # --- HTTP mode ----------------------------------------------------------------------------
 
-    def _register(self) -> None:
-        self.app.command(COMMAND)(self.on_command)
-        self.app.event("app_mention")(self.on_mention)
-        self.app.event("message")(self.on_message)
-        self.app.event("app_home_opened")(self.on_home_opened)
-        self.app.action(SHARE_ACTION)(self.on_share)
-        self.app.action(re.compile(f"^{FOLLOWUP_ACTION}_"))(self.on_followup)
-        self.app.error(self.on_error)
+    def http_routes(self) -> list[web.RouteDef]:
+        """`POST /slack/events` for HTTP mode (signature checked by bolt); none in Socket Mode."""
+        return [] if self.mode == "socket" else [web.post(EVENTS_PATH, self._on_webhook)]
 
-    @contextlib.asynccontextmanager
-    async def _answering(self, context: AsyncBoltContext, *, apologise: bool = True) -> AsyncIterator[None]:
-        """One answer under way (drain() waits for it); if it fails, log it and apologise.
-
-        Failures are caught here rather than left to bolt's error handler: after ack(), bolt's
-        runner hands that handler an empty response and stores it as the ack, so a listener
-        that fails within bolt's 10 ms poll loses its ack and the request fails after 3 s.
-        """
-        self._busy_count += 1
-        self._idle.clear()
-        try:
-            yield
-        except Exception as exc:
-            if apologise:
-                await self.on_error(exc, context)
-            else:
-                log_failure(exc)
-        finally:
-            self._busy_count -= 1
-            if self._busy_count == 0:
-                self._idle.set()
-
-    def permission(self, user_id: str | None) -> Permission:
-        """May this user change the chat's settings? Anyone, unless admins are configured."""
-        async def may_manage() -> bool:
-            return self.admins is None or (user_id is not None and user_id in self.admins)
-
-        return may_manage
-
-    async def answer(self, text: str, chat: ChatRef, user_id: str | None) -> Reply:
-        reply = await self.service.answer(text, chat, may_manage=self.permission(user_id))
-        return reply if reply is not None else apology()
-
-    async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
-                         context: AsyncBoltContext) -> None:
-        """`/briefing <text>`: acked at once, answered through the response URL, to the reader only."""
-        async with self._answering(context):  # entered first, so that drain() waits for this answer too
-            await ack()
-            text = reader_text(str(command.get("text", "")), context.bot_user_id) or "start"
-            chat = chat_ref(str(command["channel_id"]))
-            reply = await self.answer(text, chat, command.get("user_id"))
-            hint = self.usage if text == "start" or reply.tone == "notice" else None
-            await self.respond(respond, render(reply, share=self._share(chat, reply, text), hint=hint))
-
-    @staticmethod
-    def _share(chat: ChatRef, reply: Reply, text: str) -> str | None:
-        """The command the share button carries: cards in channels only, and only if it fits."""
-        if reply.tone != "card" or chat.kind != "channel" or len(text) > BUTTON_VALUE_MAX:
-            return None
-        return text
-
-    async def respond(self, respond: AsyncRespond, messages: Sequence[SlackMessage],
-                      response_type: str = "ephemeral") -> None:
-        for message in messages:
-            result = await respond(text=message.text, blocks=list(message.blocks),
-                                   response_type=response_type, replace_original=False)
-            if result.status_code != 200:
-                raise ReplyRefused(
-                    f"response URL refused the reply: {result.status_code} {clip(result.body, 200)}")
-
-    async def on_mention(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        """`@briefing who is Fidan?` in a channel: answered in the channel (or its thread)."""
-        if str(event.get("channel", "")).startswith("D"):
-            return  # a mention in a DM also arrives as a message event, answered there
-        await self._converse(event, context)
-
-    async def on_message(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        """A direct message to the app; other message events (edits, bots, channels) are ignored."""
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return
-        await self._converse(event, context)
-
-    async def _converse(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        async with self._answering(context):
-            chat = chat_ref(str(event["channel"]), event.get("thread_ts"))
-            text = reader_text(str(event.get("text", "")), context.bot_user_id) or "start"
-            await self.reply_to_reader(chat, await self.answer(text, chat, event.get("user")))
-
-    async def reply_to_reader(self, chat: ChatRef, reply: Reply) -> None:
-        """Post an answer; a destination that is gone is reported, not raised."""
-        try:
-            await self.send(chat, reply)
-        except DestinationGone as gone:
-            if self.events is not None:
-                await self.events.chat_gone(chat, gone.reason)
-
-    async def on_followup(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
-                          respond: AsyncRespond, context: AsyncBoltContext) -> None:
-        """A follow-up button: its value is the command to run."""
-        async with self._answering(context):
-            await ack()
-            user = str(body["user"]["id"])
-            channel = (body.get("channel") or {}).get("id")
-            command = str(action.get("value", ""))
-            if channel is None or str(channel).startswith("D"):
-                # App Home (no channel) or a DM: post in the app's DM with the reader.
-                chat = chat_ref(str(channel or user))
-                await self.reply_to_reader(chat, await self.answer(command, chat, user))
-                return
-            chat = chat_ref(str(channel))
-            reply = await self.answer(command, chat, user)
-            await self.respond(respond, render(reply, share=self._share(chat, reply, command)))
-
-    async def on_share(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
-                       respond: AsyncRespond, context: AsyncBoltContext) -> None:
-        """"Share in channel": the card again, for everyone, and the private copy removed."""
-        async with self._answering(context):
-            await ack()
-            user = str(body["user"]["id"])
-            chat = chat_ref(str(body["channel"]["id"]))
-            reply = await self.answer(str(action.get("value", "")), chat, user)
-            await self.respond(respond, render(reply), response_type="in_channel")
-            await respond(delete_original=True)
-
-    async def on_home_opened(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        """The App Home tab: published afresh each time it is opened (the countdown moves)."""
-        if event.get("tab") != "home":
-            return
-        async with self._answering(context, apologise=False):  # nothing was asked: no apology in the DM
-            user = str(event["user"])
-            chat = chat_ref(str(event.get("channel") or user))
-            summary = await self.answer("summary", chat, user)
-            view = home_view(summary, await self.subscriptions(), self.usage)
-            await self.client.views_publish(user_id=user, view=view)
-
-    async def subscriptions(self) -> list[SubscriptionSummary] | None:
-        """This workspace's subscriptions; None when there is no chat service or it failed."""
-        if self.service.chats is None:
-            return None
-        try:
-            return await self.service.chats.subscriptions(self.platform)
-        except Exception:
-            log.exception("slack home: listing subscriptions failed")
-            return None
-
-    async def on_error(self, error: Exception, context: AsyncBoltContext) -> None:
-        """A failed answer (also bolt's error handler): log it, tell the reader briefly, carry on."""
-        log_failure(error)
-        messages = render(apology())
-        try:
-            if context.respond is not None and context.response_url:
-                await self.respond(context.respond, messages)
-            elif where := context.channel_id or context.user_id:
-                await self._post(chat_ref(where), messages[0])
-        except Exception as exc:  # the apology is best effort: Slack may be what failed
-            log.warning("slack apology not delivered: %s", type(exc).__name__)
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
 
 
-def log_failure(error: Exception) -> None:
-    log.error("slack listener failed: %s: %s", type(error).__name__, clip(str(error), 300), exc_info=error)
-
-
-def _token_kind(setting: str) -> str:
+def _expected_token(setting: str) -> str:
     return "app-level token (xapp-…)" if setting == "SLACK_APP_TOKEN" else "bot token (xoxb-…)"
 
 
 def _check_settings(bot_token: str, signing_secret: str, app_token: str | None) -> None:
     """Refuse settings that cannot work, naming the setting (and never showing a token)."""
     if not bot_token.startswith("xoxb-"):
-        raise SlackStartError(
-            f"SLACK_BOT_TOKEN must be the app's bot token (xoxb-…), got {errors.redact(bot_token)}")
+        raise StartRefused(
+            f"SLACK_BOT_TOKEN must be the app's bot token (xoxb-…), got {errors.token_kind(bot_token)}")
     if app_token is not None and not app_token.startswith("xapp-"):
-        raise SlackStartError(
-            f"SLACK_APP_TOKEN must be an app-level token (xapp-…), got {errors.redact(app_token)}")
+        raise StartRefused(
+            f"SLACK_APP_TOKEN must be an app-level token (xapp-…), got {errors.token_kind(app_token)}")
     if app_token is None and not signing_secret:
-        raise SlackStartError("SLACK_SIGNING_SECRET is required in HTTP mode (without SLACK_APP_TOKEN)")
+        raise StartRefused("SLACK_SIGNING_SECRET is required in HTTP mode (without SLACK_APP_TOKEN)")

@@ -61,7 +61,7 @@ def network_error(exc: BaseException) -> Unavailable:
     return Unavailable(f"slack unreachable: {type(exc).__name__}{note}", maybe_sent=maybe_sent)
 
 
-def redact(token: str) -> str:
-    """A token as messages may show it: its kind (`xoxb-`) and nothing of the secret."""
+def token_kind(token: str) -> str:
+    """What kind of token this is, as a message may show it (`xoxb-…`): nothing of the secret."""
     kind, dash, _ = token.partition("-")
     return f"{kind}-…" if dash and kind.isalpha() and len(kind) <= 5 else "…"

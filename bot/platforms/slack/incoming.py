@@ -6,6 +6,7 @@ import re
 
 from handlers.context import ChatKind, ChatRef
 
+PLATFORM = "slack"
 # Slack's markup in message text: <@U123>, <@U123|name>, <#C123|general>, <!here>, <https://x|label>.
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _PRIVATE_PREFIXES = ("D", "U", "W")  # a DM channel, or a user id standing for the app's DM with them
@@ -36,4 +37,4 @@ def reader_text(text: str, bot_user_id: str | None = None) -> str:
 def chat_ref(channel_id: str, thread_ts: str | None = None) -> ChatRef:
     """The chat a Slack conversation is: "private" for DMs, "channel" for anything else."""
     kind: ChatKind = "private" if channel_id.startswith(_PRIVATE_PREFIXES) else "channel"
-    return ChatRef("slack", channel_id, thread_ts or None, kind)
+    return ChatRef(PLATFORM, channel_id, thread_ts or None, kind)

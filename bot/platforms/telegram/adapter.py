@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-import os
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,23 +21,18 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, Defaults
 
-from bot.platforms.base import ChatEvents, DeliveryError, Rejected, Sent, Unavailable
+from bot.platforms.base import ChatEvents, DeliveryError, Rejected, Sent, StartRefused, Unavailable
 from bot.platforms.service import BriefingService
-from bot.platforms.telegram.delivery import RETRY_DELAYS, Outbox
+from bot.platforms.telegram.delivery import RETRY_DELAYS, Outbox, quiet_retry_after_deprecation
 from bot.platforms.telegram.ordering import MAX_CONCURRENT, PerChatOrder
-from bot.platforms.telegram.redact import protect
 from bot.platforms.telegram.render import render
 from bot.platforms.telegram.updates import Context, Readers
+from bot.redaction import protect
 from handlers.context import ChatRef
 from handlers.registry import REGISTRY
 from handlers.reply import Reply
 
 log = logging.getLogger("briefing.telegram")
-
-# Opt into ptb's announced default of timedelta-valued durations. Without it ptb warns from
-# inside its own code on every 429 (RetryAfter reads its deprecated int property), and this
-# code only ever reads the timedelta.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name, not a secret)
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
@@ -49,6 +43,10 @@ RATE_LIMIT_RETRIES = 2  # 429s ptb's AIORateLimiter waits out before the caller 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as a webhook secret
 
 TelegramApp = Application[Any, Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], None]
+
+
+class RefusedAtStart(Rejected, StartRefused):
+    """Telegram refused the token or the webhook at start-up: no later attempt can help."""
 
 
 def derived_secret(token: str) -> str:
@@ -95,6 +93,7 @@ class TelegramAdapter:
         self.webhook_path: str | None = None  # our route, when Telegram posts to a webhook
         if webhook_url:
             self.webhook_url, self.webhook_path = _webhook(webhook_url)
+        self.mode = "webhook" if self.webhook_url else "polling"
         self.events = events
         self.bot_username: str | None = None
         self._token = token.strip()
@@ -113,10 +112,6 @@ class TelegramAdapter:
         return f"TelegramAdapter(mode={self.mode}, bot={self.bot_username!r}, ready={self.ready})"
 
     @property
-    def mode(self) -> str:
-        return "webhook" if self.webhook_url else "polling"
-
-    @property
     def ready(self) -> bool:
         """Connected (getMe answered) and running, so able to send."""
         return self._app is not None and self._app.running
@@ -124,6 +119,7 @@ class TelegramAdapter:
     # --- lifecycle ---------------------------------------------------------------------------
 
     def _build(self) -> TelegramApp:
+        quiet_retry_after_deprecation()
         builder = (
             ApplicationBuilder()
             .token(self._token)
@@ -145,8 +141,8 @@ class TelegramAdapter:
     async def start(self) -> None:
         """Connect (getMe), publish the command menu, start receiving updates.
 
-        Raises Unavailable when Telegram cannot be reached (worth retrying later) and Rejected
-        when it refuses the token (not worth it).
+        Raises Unavailable when Telegram cannot be reached (worth retrying later) and
+        RefusedAtStart, a Rejected, when it refuses the token or the webhook (not worth it).
         """
         if self._app is not None:
             return
@@ -157,8 +153,10 @@ class TelegramAdapter:
         app.add_error_handler(readers.on_error)
         try:
             await self._boot(app, outbox)
-        except BaseException:
+        except BaseException as exc:
             await self._halt(app)
+            if isinstance(exc, Rejected):
+                raise RefusedAtStart(exc.reason) from exc
             raise
         self._app, self._outbox = app, outbox
         log.info("telegram bot @%s started (%s)", self.bot_username, self.mode)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.platforms.base import (
     DeliveryError,
@@ -37,8 +39,8 @@ from bot.platforms.base import (
     RetryLater,
     Unavailable,
 )
-from bot.platforms.telegram.redact import redact
 from bot.platforms.telegram.render import Rendered
+from bot.redaction import redact
 from handlers.context import ChatRef
 from handlers.reply import clip
 
@@ -68,6 +70,18 @@ def _maybe_posted(exc: TelegramError) -> bool:
 def retry_seconds(exc: RetryAfter) -> float:
     # The public `retry_after` warns about its coming type change; the timedelta is stable.
     return exc._retry_after.total_seconds()
+
+
+def quiet_retry_after_deprecation() -> None:
+    """Silence ptb's warning that `RetryAfter.retry_after` will become a timedelta.
+
+    ptb reads that property itself, in RetryAfter's constructor, so every 429 warns from
+    inside ptb whatever this code does; its only opt-out is the PTB_TIMEDELTA environment
+    variable, and the process does not write its own environment. Only this one warning is
+    silenced (category, module and attribute); this code reads the timedelta already.
+    """
+    warnings.filterwarnings("ignore", message=r".*`retry_after`", category=PTBDeprecationWarning,
+                            module=r"telegram\.error\Z")
 
 
 def _shown(payload: Mapping[str, object]) -> dict[str, object]:

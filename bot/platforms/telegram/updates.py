@@ -1,15 +1,14 @@
 """What the bot does with each kind of update: messages, button presses, inline queries, and
 news about chats (the bot removed, a group upgraded to a supergroup).
 
-Answers to readers go out here; when the chat turns out to be gone or moved, ChatEvents hears
-of it (and a moved chat gets its answer at the new id). Pushed posts go through
-TelegramAdapter.send instead, whose caller decides what a failure means.
+Answers to readers go out here, through bot.platforms.answering: when the chat turns out to be
+gone or moved, ChatEvents hears of it (and a moved chat gets its answer at the new id). Pushed
+posts go through TelegramAdapter.send instead, whose caller decides what a failure means.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -25,7 +24,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.platforms.base import ChatEvents, DeliveryError, DestinationGone, DestinationMoved, Rejected
+from bot.platforms.answering import ChatReports, answer_reader
+from bot.platforms.base import ChatEvents, DeliveryError, DestinationGone, DestinationMoved
 from bot.platforms.service import BriefingService, apology
 from bot.platforms.telegram import inline
 from bot.platforms.telegram.chats import chat_ref, message_chat, permission, private_chat, question
@@ -51,7 +51,7 @@ class Readers:
     def __init__(self, service: BriefingService, outbox: Outbox, events: ChatEvents | None) -> None:
         self.service = service
         self.outbox = outbox
-        self.events = events
+        self.reports = ChatReports(events, log)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         texts = filters.TEXT & (filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST)
@@ -113,13 +113,13 @@ class Readers:
         if change is None or change.new_chat_member.status not in _GONE_STATUSES:
             return
         private = change.chat.type == ChatType.PRIVATE
-        await self.chat_gone(chat_ref(change.chat),
-                             "bot blocked by the user" if private else "bot removed from the chat")
+        await self.reports.gone(chat_ref(change.chat),
+                                "bot blocked by the user" if private else "bot removed from the chat")
 
     async def on_migrate(self, update: Update, context: Context) -> None:
         message = update.effective_message
         if message is not None and message.migrate_to_chat_id:
-            await self.chat_moved(chat_ref(message.chat), str(message.migrate_to_chat_id))
+            await self.reports.moved(chat_ref(message.chat), str(message.migrate_to_chat_id))
 
     async def on_error(self, update: object, context: Context) -> None:
         """ptb's error handler: the traceback to the log, a short apology to the chat."""
@@ -130,21 +130,15 @@ class Readers:
 
     # --- answering ---------------------------------------------------------------------------
 
-    async def respond(self, chat: ChatRef, reply: Reply, *, follow_moves: bool = True) -> None:
-        """Post an answer; a gone or moved chat is reported, a rejected one gets plain text."""
+    async def respond(self, chat: ChatRef, reply: Reply) -> None:
+        """Post an answer: a gone or moved chat is reported, a rejected answer goes as plain text."""
         try:
-            await self.outbox.post(chat, render(reply))
-        except DestinationGone as exc:
-            await self.chat_gone(chat, exc.reason)
-        except DestinationMoved as exc:
-            moved = await self.chat_moved(chat, exc.new_chat_id)
-            if follow_moves:
-                await self.respond(moved, reply, follow_moves=False)
-        except Rejected as exc:
-            log.error("telegram refused an answer to %s (%s); sending it as plain text", chat.key, exc.reason)
-            await self._plain(chat, reply)
+            await answer_reader(self._post, chat, reply, self.reports, plain=self._plain)
         except DeliveryError as exc:
             log.warning("answer to %s not delivered: %s", chat.key, exc.reason)
+
+    async def _post(self, chat: ChatRef, reply: Reply) -> None:
+        await self.outbox.post(chat, render(reply))
 
     async def _plain(self, chat: ChatRef, reply: Reply) -> None:
         try:
@@ -187,23 +181,3 @@ class Readers:
             if query.inline_message_id:
                 return
         await self.respond(chat, reply)
-
-    # --- chat events --------------------------------------------------------------------------
-
-    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
-        log.warning("telegram chat %s gone: %s", chat.key, reason)
-        await self._tell("chat_gone", chat, lambda events: events.chat_gone(chat, reason))
-
-    async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> ChatRef:
-        log.warning("telegram chat %s moved to %s", chat.key, new_chat_id)
-        await self._tell("chat_moved", chat, lambda events: events.chat_moved(chat, new_chat_id))
-        return ChatRef(chat.platform, new_chat_id, None, "group")
-
-    async def _tell(self, what: str, chat: ChatRef, event: Callable[[ChatEvents], Awaitable[None]]) -> None:
-        """Report to ChatEvents; its failure (a database down) must not stop the answer."""
-        if self.events is None:
-            return
-        try:
-            await event(self.events)
-        except Exception:
-            log.exception("%s failed for %s", what, chat.key)

@@ -58,3 +58,7 @@ async def test_scheduled_posts_print_in_the_console(service: BriefingService) ->
     sent = await console.send(CONSOLE_CHAT, Reply("Countdown", (Section("2 days to go"),)))
     assert sent.chat == CONSOLE_CHAT
     assert "⏰ Scheduled post\nCountdown" in out.getvalue()
+
+
+def test_the_console_serves_nothing_over_http(service: BriefingService) -> None:
+    assert Console(service).http_routes() == []

@@ -60,14 +60,20 @@ async def test_a_message_for_another_bot_is_ignored(service: BriefingService) ->
     assert await service.answer("/who@OtherBot lavrov", CHAT, bot_username="BriefingBot") is None
 
 
-async def test_a_failing_handler_gets_an_apology_not_a_traceback(
-    service: BriefingService, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def explode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`/explode`: a command whose handler fails, registered for one test."""
     def explode(b: Briefing, q: Query, ctx: object) -> None:
         raise RuntimeError("deck on fire")
 
     monkeypatch.setattr(REGISTRY, "_commands", dict(REGISTRY._commands))
     command("explode", "A command that fails")(explode)  # type: ignore[arg-type]
+
+
+@pytest.mark.usefixtures("explode")
+async def test_a_failing_handler_gets_an_apology_not_a_traceback(
+    service: BriefingService, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.ERROR):
         reply = await service.answer("/explode", CHAT)
     assert reply is not None
@@ -76,3 +82,44 @@ async def test_a_failing_handler_gets_an_apology_not_a_traceback(
     assert "deck on fire" in caplog.text  # the traceback went to the log
     again = await service.answer("/who lavrov", CHAT)
     assert again is not None and again.title == "Sergey Lavrov"
+
+
+# --- cards offered while a reader types (Telegram's inline mode) -----------------------------------
+
+
+async def test_cards_offered_while_typing_are_not_counted_as_commands(
+        service: BriefingService, caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[str] = []
+    service.observers.append(lambda chat, cmd, outcome, seconds: seen.append(cmd))
+    with caplog.at_level(logging.INFO, logger="briefing.commands"):
+        for typed in ("l", "la", "lav", "lavr", "lavrov"):
+            await service.cards(typed, CHAT)
+    assert seen == [] and "command platform=" not in caplog.text
+    reply = await service.answer("/source", CHAT)  # no card offered became the chat's topic
+    assert reply is not None and reply.title != "Source: Sergey Lavrov"
+
+
+async def test_the_cards_a_name_calls_up_come_once_each(service: BriefingService) -> None:
+    offered = await service.cards("lavrov", CHAT)
+    assert [(command, reply.title) for command, reply in offered] == [("lavrov", "Sergey Lavrov")]
+
+
+async def test_nothing_typed_offers_the_overview(service: BriefingService) -> None:
+    titles = [reply.title for _, reply in await service.cards("  ", CHAT)]
+    assert titles[1:] == ["Second round of Russia-Ukraine talks in Istanbul", "People in this briefing", "Timeline"]
+
+
+async def test_cards_are_shown_in_the_chats_own_zone(briefing: Briefing, clock: FixedClock) -> None:
+    service = BriefingService(briefing, clock, chats=Settings({CHAT.key: "America/Los_Angeles"}))
+    [(_, when)] = [offer for offer in await service.cards("when", CHAT) if offer[0] == "when"]
+    assert "America/Los_Angeles" in when.plain_text()
+
+
+@pytest.mark.usefixtures("explode")
+async def test_a_card_whose_handler_fails_is_left_out_and_logged(
+    service: BriefingService, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        assert await service.cards("/explode", CHAT) == []
+    assert "command failed platform=telegram chat=telegram:42 command=explode" in caplog.text
+    assert "deck on fire" in caplog.text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.process.logs import uninstall_redaction
+from bot.redaction import uninstall_redaction
 from tests.bot.process.process import BotProcess, every_variable
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram

@@ -102,3 +102,23 @@ def test_a_reader_that_stops_reading_is_not_an_error(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "Traceback" not in done.stderr
     assert "BrokenPipeError" not in done.stderr
+
+
+def test_the_command_line_wins_over_the_environment(clean_env: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    clean_env.setenv("BRIEFING_NOW", "2025-06-01T10:00+03:00")
+    clean_env.setenv("BRIEFING_TZ", "Europe/Kyiv")
+    assert main(["ask", "/when", "--now", "2025-05-31T12:00+03:00", "--tz", "Asia/Tokyo"]) == 0
+    out = capsys.readouterr().out
+    assert "In 2 days" in out and "(Asia/Tokyo" in out and "Europe/Kyiv" not in out
+
+
+def test_a_setting_the_commands_cannot_use_is_refused_clearly(clean_env: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    clean_env.setenv("BRIEFING_TZ", "Mars/Olympus")
+    assert main(["replay", "--from", "2025-05-25T00:00+03:00", "--to", "2025-06-03T00:00+03:00"]) == 2
+    assert "error: BRIEFING_TZ: unknown timezone 'Mars/Olympus'" in capsys.readouterr().err
+    clean_env.setenv("BRIEFING_TZ", "Europe/Kyiv")
+    clean_env.setenv("BRIEFING_DECK", "no-such-deck")
+    assert main(["ask", "/when"]) == 1
+    assert "BRIEFING_DECK names no deck; the decks are: " in capsys.readouterr().err

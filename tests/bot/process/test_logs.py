@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from bot.process.logs import REDACTED, Redactor, configure_logging, install_redaction
+from bot.process.logs import configure_logging
+from bot.redaction import REDACTED, Redactor, install_redaction
 from tests.bot.process.conftest import SIGNING_SECRET, TELEGRAM_TOKEN
 
 log = logging.getLogger("briefing.test")

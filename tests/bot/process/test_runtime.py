@@ -7,8 +7,9 @@ import logging
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
-from bot.platforms.base import Rejected, Sent, Unavailable
+from bot.platforms.base import Sent, StartRefused, Unavailable
 from bot.platforms.service import BriefingService
 from bot.process.config import Settings
 from bot.process.runtime import Connection, Runtime, StartupError, check_platforms
@@ -60,6 +61,9 @@ class Recorder:
     async def send(self, chat: ChatRef, reply: Reply) -> Sent:
         return Sent(chat, ("1",))
 
+    def http_routes(self) -> list[web.RouteDef]:
+        return []
+
 
 def settings(tmp_path: Path, **values: object) -> Settings:
     return Settings(telegram_bot_token=TELEGRAM_TOKEN, data_dir=tmp_path, host="127.0.0.1", port=0,
@@ -95,7 +99,7 @@ async def test_a_platform_that_is_down_is_retried_with_doubling_capped_delays() 
 
 
 async def test_a_refusal_during_the_retries_stops_them_and_is_reported() -> None:
-    adapter = Recorder([Unavailable("no answer"), Rejected("Telegram refused the bot token")])
+    adapter = Recorder([Unavailable("no answer"), StartRefused("Telegram refused the bot token")])
     connection = Connection(adapter, initial=0.01, cap=0.01)
     assert await connection.attempt() is False
     fatal: list[StartupError] = []
@@ -106,9 +110,17 @@ async def test_a_refusal_during_the_retries_stops_them_and_is_reported() -> None
 
 
 async def test_a_refusal_at_the_first_attempt_stops_the_start() -> None:
-    connection = Connection(Recorder([Rejected("Telegram refused the bot token")]), initial=1, cap=1)
+    connection = Connection(Recorder([StartRefused("Telegram refused the bot token")]), initial=1, cap=1)
     with pytest.raises(StartupError, match=r"^telegram: Telegram refused the bot token$"):
         await connection.attempt()
+
+
+async def test_a_start_that_a_later_attempt_may_fix_is_retried_not_fatal() -> None:
+    outage = StartRefused("Slack answered http_500 at start-up (SLACK_BOT_TOKEN)", refused=False)
+    connection = Connection(Recorder([outage]), initial=1, cap=1)
+    assert await connection.attempt() is False
+    assert await connection.readiness() == "not connected (StartRefused: Slack answered http_500 at start-up " \
+        "(SLACK_BOT_TOKEN))"
 
 
 def test_platforms_half_configured_or_missing_are_refused(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ class Bot:
 
     async def settle(self) -> None:
         """Wait until the adapter finished answering what it was sent."""
-        assert await self.adapter.drain(5.0)
+        assert await self.adapter.readers.drain(5.0)
 
 
 @pytest.fixture

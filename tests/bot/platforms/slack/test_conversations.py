@@ -257,6 +257,6 @@ async def test_only_configured_admins_may_manage(service: BriefingService, event
     from tests.fakes.slack_api import FakeSlack
 
     adapter = make_adapter(service, FakeSlack(), admins=frozenset({"U0ADMIN"}))
-    assert await adapter.permission("U0ADMIN")() is True
-    assert await adapter.permission("U0READER")() is False
-    assert await adapter.permission(None)() is False
+    assert await adapter.readers.permission("U0ADMIN")() is True
+    assert await adapter.readers.permission("U0READER")() is False
+    assert await adapter.readers.permission(None)() is False

@@ -9,9 +9,9 @@ import logging
 
 import pytest
 
-from bot.platforms.base import DestinationGone, Rejected, RetryLater, Unavailable
+from bot.platforms.base import DestinationGone, Rejected, RetryLater, StartRefused, Unavailable
 from bot.platforms.service import BriefingService
-from bot.platforms.slack import SlackAdapter, SlackStartError
+from bot.platforms.slack import SlackAdapter
 from handlers.context import ChatRef
 from handlers.reply import Reply, Section
 from tests.bot.platforms.slack.conftest import Bot, make_adapter
@@ -142,7 +142,7 @@ async def test_a_refused_bot_token_fails_fast_naming_the_setting(
     caplog.set_level(logging.DEBUG)
     adapter = SlackAdapter(service, bot_token="xoxb-wrong-token-q9z7x8w6", signing_secret=SIGNING_SECRET,
                            base_url=slack.base_url)
-    with pytest.raises(SlackStartError) as failed:
+    with pytest.raises(StartRefused) as failed:
         await adapter.start()
     message = str(failed.value)
     assert "SLACK_BOT_TOKEN" in message and "refused" in message and "invalid_auth" in message
@@ -155,7 +155,7 @@ async def test_a_refused_bot_token_fails_fast_naming_the_setting(
 async def test_an_inactive_account_at_start_up_is_a_refused_token(service: BriefingService,
                                                                   slack: FakeSlack) -> None:
     slack.fail("auth.test", Failure(200, "account_inactive"))
-    with pytest.raises(SlackStartError, match=r"refused SLACK_BOT_TOKEN \(account_inactive\)"):
+    with pytest.raises(StartRefused, match=r"refused SLACK_BOT_TOKEN \(account_inactive\)"):
         await make_adapter(service, slack).start()
 
 
@@ -165,7 +165,7 @@ async def test_a_refused_app_token_fails_fast_instead_of_retrying(
     async with FakeSlack(app_token="xapp-1-A0FAKEAPP-the-right-one") as slack:
         adapter = SlackAdapter(service, bot_token=BOT_TOKEN, signing_secret="", app_token="xapp-1-wrong-k3v5m2n4",
                                base_url=slack.base_url)
-        with pytest.raises(SlackStartError) as failed:
+        with pytest.raises(StartRefused) as failed:
             await adapter.start()
         assert "SLACK_APP_TOKEN" in str(failed.value) and "refused" in str(failed.value)
         assert len(slack.calls_to("apps.connections.open")) == 1
@@ -182,7 +182,7 @@ async def test_a_refused_app_token_fails_fast_instead_of_retrying(
 def test_settings_that_cannot_work_are_refused_at_once(service: BriefingService, kwargs: dict[str, str],
                                                         setting: str) -> None:
     settings = {"bot_token": BOT_TOKEN, "signing_secret": SIGNING_SECRET, **kwargs}
-    with pytest.raises(SlackStartError) as failed:
+    with pytest.raises(StartRefused) as failed:
         SlackAdapter(service, **settings)  # type: ignore[arg-type]
     assert setting in str(failed.value)
     no_secrets_in(str(failed.value))
@@ -191,7 +191,7 @@ def test_settings_that_cannot_work_are_refused_at_once(service: BriefingService,
 async def test_slack_out_of_reach_at_start_up_can_be_retried(service: BriefingService) -> None:
     adapter = SlackAdapter(service, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET,
                            base_url="http://127.0.0.1:9/api/")
-    with pytest.raises(SlackStartError) as failed:
+    with pytest.raises(StartRefused) as failed:
         await adapter.start()
     assert "SLACK_API_BASE_URL" in str(failed.value) and "refused" not in str(failed.value)
     assert not failed.value.refused
@@ -200,7 +200,7 @@ async def test_slack_out_of_reach_at_start_up_can_be_retried(service: BriefingSe
 async def test_a_slack_outage_at_start_up_can_be_retried(service: BriefingService, slack: FakeSlack) -> None:
     slack.fail("auth.test", server_error())
     adapter = make_adapter(service, slack)
-    with pytest.raises(SlackStartError, match="http_500") as failed:
+    with pytest.raises(StartRefused, match="http_500") as failed:
         await adapter.start()
     assert "refused" not in str(failed.value) and not failed.value.refused
     await adapter.start()
@@ -209,7 +209,7 @@ async def test_a_slack_outage_at_start_up_can_be_retried(service: BriefingServic
 
 def test_the_adapter_shows_no_secret(service: BriefingService) -> None:
     adapter = SlackAdapter(service, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, app_token=APP_TOKEN)
-    no_secrets_in(repr(adapter) + str(vars(adapter).get("usage")))
+    no_secrets_in(repr(adapter) + str(vars(adapter.readers).get("usage")))
 
 
 # --- while answering readers ---------------------------------------------------------------------
@@ -224,6 +224,27 @@ async def test_a_mention_in_an_archived_channel_reports_the_chat_gone(
     assert events.gone == [(ChatRef("slack", "C0OLD", kind="channel"), "is_archived")]
     assert "reason=is_archived" in caplog.text
     [message] = await bot.answers(bot.slack.app_mention("who lavrov"), "C0GENERAL")
+    assert message.header() == "Sergey Lavrov"
+
+
+class BrokenEvents:
+    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
+        raise RuntimeError("the database is down")
+
+    async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
+        raise RuntimeError("the database is down")
+
+
+async def test_a_failing_chat_event_is_logged_and_the_app_goes_on(
+        http_bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    http_bot.adapter.readers.reports.events = BrokenEvents()
+    http_bot.slack.channel("C0OLD", archived=True)
+    await http_bot.deliver(http_bot.slack.app_mention("who lavrov", channel="C0OLD"))
+    await http_bot.slack.wait_for_calls("chat.postMessage")
+    await http_bot.settle()
+    assert "chat_gone failed for slack:C0OLD" in caplog.text
+    assert "slack listener failed" not in caplog.text  # the answer's failure, not the listener's
+    [message] = await http_bot.answers(http_bot.slack.app_mention("who lavrov"), "C0GENERAL")
     assert message.header() == "Sergey Lavrov"
 
 

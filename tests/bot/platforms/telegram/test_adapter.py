@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from bot.platforms.base import DestinationGone, Rejected, Unavailable
+from bot.platforms.base import DestinationGone, Rejected, StartRefused, Unavailable
 from bot.platforms.service import BriefingService
 from bot.platforms.telegram import TelegramAdapter
 from bot.platforms.telegram.adapter import ALLOWED_UPDATES
@@ -55,6 +55,15 @@ async def test_a_token_telegram_refuses_fails_start_for_good(fake_telegram: Fake
     assert not adapter.ready
     assert "not-the-right-token" not in str(caught.value) and caught.value.__suppress_context__
     assert [c.status for c in fake_telegram.calls_to("getMe")] == [401]  # not worth retrying
+
+
+async def test_a_refused_token_stops_the_process_start_up(fake_telegram: FakeTelegram,
+                                                           service: BriefingService) -> None:
+    adapter = TelegramAdapter(service, token="999:not-the-right-token", base_url=fake_telegram.base_url,
+                              retry_delays=FAST_RETRIES)
+    with pytest.raises(StartRefused) as caught:
+        await adapter.start()
+    assert caught.value.refused and "token" in str(caught.value)
 
 
 async def test_telegram_out_of_reach_fails_start_as_unavailable(service: BriefingService) -> None:

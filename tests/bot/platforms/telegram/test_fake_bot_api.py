@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryA
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
+from bot.platforms.telegram.delivery import quiet_retry_after_deprecation
 from tests.fakes.kit import RateLimit
 from tests.fakes.telegram_api import FakeTelegram, User
 from tests.fakes.telegram_html import EntityError, parse
@@ -18,6 +19,7 @@ from tests.fakes.telegram_html import EntityError, parse
 
 @pytest.fixture
 async def bot(fake_telegram: FakeTelegram) -> AsyncIterator[Bot]:
+    quiet_retry_after_deprecation()  # as the adapter does where it builds its Application
     # A bare Bot has one connection for each kind of request; these tests run several at once.
     async with ExtBot(fake_telegram.token, base_url=fake_telegram.base_url,
                       request=HTTPXRequest(connection_pool_size=16),
