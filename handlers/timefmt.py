@@ -15,6 +15,16 @@ def long_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def long_range(first: dt.date, last: dt.date) -> str:
+    """'Tuesday 2 – Thursday 4 June 2026': the days of an event that runs over several."""
+    if first.year != last.year:
+        return f"{long_date(first)} – {long_date(last)}"
+    head = f"{WEEKDAYS[first.weekday()]} {first.day}"
+    if first.month != last.month:
+        head += f" {MONTHS[first.month - 1]}"
+    return f"{head} – {long_date(last)}"
+
+
 def utc_offset(moment: dt.datetime) -> str:
     """'UTC+03:00' for the moment's own offset; 'UTC' when there is none."""
     offset = moment.utcoffset() or dt.timedelta(0)
