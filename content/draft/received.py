@@ -54,9 +54,10 @@ def receive(path: Path) -> Received:
         received = _from_html(raw, path.name, digest)
     else:
         received = Received(_decoded(raw, path.name), path.name, "text", len(raw), digest)
-    if len(received.text.strip()) < _TOO_LITTLE:
-        raise ArticleError(f"{path.name} holds {len(received.text.strip())} characters of text: "
-                           "too little for an article")
+    size = len(received.text.strip())
+    if size < _TOO_LITTLE:
+        what = "an HTML page with" if received.kind == "html" else "a file of"
+        raise ArticleError(f"{path.name} is {what} {size} characters of text: too little for an article")
     return received
 
 
