@@ -67,11 +67,13 @@ def draft(received: Received, *, deck_id: str | None = None, language: str | Non
     where = places.find(text, sentences, [span for p in named for span in p.spans])
     when = events.article_date(text, sentences, found, received.date, today or dt.date.today())
     if as_of is not None:
-        when = ArticleDate(as_of, "given by the editor", True)
+        when = ArticleDate(as_of, "the editor's --as-of", True)
     dated = events.find(text, sentences, found, when, where)
     if not dated:
-        raise ArticleError(f"{received.name} states no date the drafter can read: a deck needs at least "
-                           "one dated event (write its date as e.g. “2 June 2026” or “June 2”)")
+        written_in = f" (the drafter reads dates written in English; this article seems to be in " \
+                     f"'{language}')" if language != "en" else ""
+        raise ArticleError(f"{received.name} states no date the drafter can read{written_in}: a deck needs "
+                           "at least one dated event (write its date as e.g. “2 June 2026” or “June 2”)")
     main = max(dated, key=lambda e: (events.score(e, when.day), -e.mention.start))
     _main_place(main, where)
     for e in dated:
@@ -86,11 +88,13 @@ def _main_place(main: Event, where: list[PlaceMention]) -> None:
     """An article's main event with no place in its sentence: the city the article names most."""
     if main.place is not None:
         return
-    cities = [m.place for m in where if m.place.kind == "city"]
-    if cities:
-        main.place = max(cities, key=lambda p: sum(c.name == p.name for c in cities))
-        main.notes.append(f"the place ({main.place.name}) is the city the article names most, not one "
-                          "named with the date")
+    for kind in ("city", "country"):
+        named = [m.place for m in where if m.place.kind == kind]
+        if named:
+            main.place = max(named, key=lambda p: sum(c.name == p.name for c in named))
+            main.notes.append(f"the place ({main.place.name}) is the {kind} the article names most, not "
+                              "one named with the date")
+            return
 
 
 def _id(wanted: str | None, main: Event, as_of: dt.date) -> str:
@@ -163,10 +167,8 @@ def _seed(received: Received, deck_id: str, headline: Sentence, when: ArticleDat
 
     first_line = received.text.strip().splitlines()[0].strip()
     title = received.title or (first_line if len(first_line) <= 150 else quote(headline.text, 0, 150, 150))
-    if not when.sure:
-        notes["seed", "as_of"].append(f"from {when.how}: the day the article was written")
-    else:
-        notes["seed", "as_of"].append(f"from {when.how}")
+    advice = "; make it the day the article was written" if not when.sure else ""
+    notes["seed", "as_of"].append(f"from {when.how}{advice}")
     notes["seed", "reports"].append("the article's first sentence: say in a line what it reports")
     notes["seed", "language"].append("detected from the text")
     return {"id": deck_id, "file": f"{deck_id}.txt", "title": title, "reports": headline.text,

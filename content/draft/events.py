@@ -16,7 +16,7 @@ from content import dates
 from content.draft.places import Place, PlaceMention
 from content.draft.sentences import Sentence
 from content.draft.words import EVENT_NOUNS, EVENT_VERBS, FUTURE, REPORTING, STOPWORDS, tokens
-from content.text import WEEKDAYS
+from content.text import MONTHS, WEEKDAYS
 
 _TIME = re.compile(
     r"(?<![\d:.,])(?:(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?!\d)\s*(?P<ampm>[ap]\.?\s?m\b\.?)?"
@@ -28,6 +28,8 @@ _FIXED_ZONES = {"UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CE
                 "EEST": 3, "MSK": 3, "TRT": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
                 "MDT": -6, "PST": -8, "PDT": -7, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11}
 _TENSE_WORDS = 6  # "will strike ... after talks broke down on Sunday": only the words just before count
+_REPORTED_WORDS = 3  # "said on Friday", "told reporters Monday"
+_VERB_GAP = 4  # "voted on Wednesday": the verb of the date
 _CLOCK_GAP = 30  # characters between a time and its date: "at 10:00 local time on Tuesday, ..."
 _REGION_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
                  "PT": "America/Los_Angeles"}
@@ -276,35 +278,42 @@ def clause(text: str, sentence: Sentence, m: dates.Mention) -> tuple[int, int]:
 
 
 def keyword(text: str, sentence: Sentence, m: dates.Mention, found: list[dates.Mention]) -> str | None:
-    """The event word of the date: a noun of its clause ("talks", "strike"), else a verb of it
-    ("announced": "announcement"), else the nearest of the sentence; "March" of a date is none."""
+    """The event word of the date: a verb right before it ("voted on Wednesday"), else a noun of
+    its clause ("talks", "strike"), else a verb of it ("announced": "announcement"), else the
+    nearest of the sentence; "March" is a month, not a march."""
     left, right = clause(text, sentence, m)
-    best: tuple[bool, bool, int, str] | None = None
+    best: tuple[bool, bool, bool, int, str] | None = None
     for w in tokens(text, sentence.start, sentence.end):
-        if any(d.start <= w.start < d.end for d in found):
-            continue
+        if any(d.start <= w.start < d.end for d in found) or w.text in MONTHS:
+            continue  # "March" is a month, not a march
         word = w.lower if w.lower in EVENT_NOUNS else EVENT_VERBS.get(w.lower)
         inside = left <= w.start < right
         if word is None:
             continue
-        rank = (not inside, inside and w.lower not in EVENT_NOUNS, abs(w.start - m.start), word)
+        verb = w.lower not in EVENT_NOUNS
+        right_before = 0 <= m.start - w.end <= _VERB_GAP
+        rank = (not inside, not right_before, inside and verb, abs(w.start - m.start), word)
         if best is None or rank < best:
             best = rank
-    return best[3] if best else None
+    return best[4] if best else None
 
 
 def statement_only(text: str, sentence: Sentence, m: dates.Mention) -> bool:
-    """"..., council leaders said Thursday": the day of a statement, not of an event."""
-    left, right = clause(text, sentence, m)
-    words = [w.lower for w in tokens(text, left, right)]
-    return any(w in REPORTING for w in words) and not any(w in EVENT_NOUNS or w in EVENT_VERBS for w in words)
+    """"council leaders said Thursday", "leaders said last Tuesday that ...": the day of a
+    statement, not of an event."""
+    left, _right = clause(text, sentence, m)
+    just_before = [w.lower for w in tokens(text, left, m.start)][-_REPORTED_WORDS:]
+    return any(w in REPORTING for w in just_before)
 
 
 def clause_title(text: str, sentence: Sentence, m: dates.Mention) -> str:
-    """A title from the date's clause without the date: "delegations would arrive on Monday" ->
-    "Delegations would arrive"."""
+    """A title from the date's clause without the date and whoever said it: "..., said delegations
+    would arrive on Monday" -> "Delegations would arrive"."""
     left, right = clause(text, sentence, m)
     words = [w for w in tokens(text, left, right) if not m.start <= w.start < m.end and w.is_word]
+    said = [i for i, w in enumerate(words) if w.lower in REPORTING]
+    if said and said[-1] + 1 < len(words):
+        words = words[said[-1] + 1:]  # "Femke de Vries said work would resume" -> "work would resume"
     while words and (words[0].lower in REPORTING or words[0].lower in STOPWORDS):
         words.pop(0)
     while words and words[-1].lower in STOPWORDS:

@@ -68,11 +68,14 @@ def _runs(words: list[Token]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < len(words) and words[j].is_word and (
-            words[j].capitalised or (words[j].lower in PARTICLES and j + 1 < len(words)
-                                     and words[j + 1].capitalised and words[j + 1].is_word)):
-            if words[j - 1].possessive:
-                break
+        while j < len(words) and words[j].is_word and not words[j - 1].possessive:
+            if not words[j].capitalised:
+                k = j  # particles lead on to a capitalised word: "Paulo de la Cruz"
+                while k < len(words) and words[k].lower in PARTICLES:
+                    k += 1
+                if k == j or k >= len(words) or not (words[k].is_word and words[k].capitalised):
+                    break
+                j = k
             j += 1
         runs.append((i, j))
         i = j
@@ -121,6 +124,9 @@ def _role_before(text: str, words: list[Token], name_first: int, name_last: Toke
     """The role phrase right before the name: capitalised words and lower-case modifiers that end
     in a role noun ("U.S. President", "presidential aide", "union chairman")."""
     k = name_first - 1
+    comma = k > 0 and words[k].text == "," and words[k - 1].bare.casefold() in ROLES
+    if comma:
+        k -= 1  # "Her Swedish counterpart, Lars Ek, said": the role stands before a comma
     if k < 0 or words[k].bare.casefold() not in ROLES | HONORIFICS:
         return None
     start = k
@@ -136,6 +142,8 @@ def _role_before(text: str, words: list[Token], name_first: int, name_last: Toke
         start -= 1
     if words[k].bare.casefold() in HONORIFICS and start == k:
         return None  # "Mr." alone is a title, not a role
+    if start < k and words[start].lower in ("her", "his", "their"):
+        start += 1
     phrase = text[words[start].start:words[k].end]
     return Role(phrase, words[start].start, name_last.end)
 

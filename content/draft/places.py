@@ -12,7 +12,7 @@ from content.text import fold
 
 # A place is taken where the sentence puts something in it: "in Istanbul", "from Copenhagen".
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|near|outside|inside|into|across|towards?|visit(?:ed|ing|s)?"
-                       r"|arriv(?:e|ed|es|ing) in|hosted by|capital|city of|town of)\s+(?:the\s+)?)$",
+                       r"|arriv(?:e|ed|es|ing) in|hosted by|capital|city of|town of|port of)\s+(?:the\s+)?)$",
                        re.IGNORECASE)
 _RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:de|del|da|do|la|le|el|al|upon|on|am)\s+)?[A-Z][\w’'-]*){0,3}")
 _COUNTRY_ALIASES = {"U.S.": "US", "US": "US", "USA": "US", "America": "US", "UK": "GB", "Britain": "GB",
@@ -114,11 +114,11 @@ def find(text: str, sentences: list[Sentence], taken: list[tuple[int, int]]) -> 
     return found
 
 
-_DATELINE = re.compile(r"\s*(?P<city>[A-Z][A-Z .'-]*[A-Z])\s*(?:,|—|–|--)")
+_DATELINE = re.compile(r"\s*(?P<city>[A-Z][A-Z .'-]*[A-Z])\s*(?:\([^)]{1,60}\)\s*)?(?:,|—|–|--)")
 
 
 def _dateline(text: str, sentences: list[Sentence], named: frozenset[str]) -> PlaceMention | None:
-    """The city of a dateline: "COPENHAGEN, March 2 (Wire) —", "PORTLAND, Ore. —"."""
+    """The city of a dateline: "COPENHAGEN, March 2 (Wire) —", "PORTLAND, Ore. —", "OSLO (Wire) —"."""
     for sentence in sentences[:3]:
         match = _DATELINE.match(text, sentence.start, sentence.end)
         if match is None or len(match["city"]) < 3:

@@ -15,7 +15,7 @@ teacher doctor researcher scientist author correspondent editor reporter treasur
 officer sergeant colonel lieutenant admiral sheikh emir president-elect vice-president administrator
 executive boss owner candidate activist delegate diplomat secretary-general speaker councillor councilor
 rector dean bishop archbishop cardinal rabbi imam superintendent sheriff chairmen spokesmen ministers
-presidents
+presidents counterpart
 """.split())
 HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lord lady".split())
 STOPWORDS = frozenset("""
@@ -50,6 +50,7 @@ talks negotiations summit meeting meetings conference strike strikes walkout pro
 demonstration march rally vote election elections referendum ballot hearing trial verdict ruling
 announcement visit launch opening ceremony festival match final race concert exhibition session debate
 deadline inauguration funeral auction sale release congress forum ceasefire truce round agreement deal
+signing
 """.split())
 EVENT_VERBS = {
     "announced": "announcement", "announces": "announcement", "announce": "announcement",

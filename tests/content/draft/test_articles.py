@@ -109,3 +109,13 @@ def test_every_fact_quotes_the_article_and_the_summary_leads_with_its_first_sent
     lunde = next(p for p in b.deck.people if p.name == "Birgitte Lunde")
     assert "Lunde" in lunde.aliases
     assert any("emergency wards" in fact.quote for fact in lunde.did)
+
+
+def test_the_editors_date_decides_the_year_of_a_date_written_without_one(draft: Drafter) -> None:
+    done = draft(ARTICLES / "portland-tolls.html", "--as-of", "2027-11-01", "--language", "en")
+    assert done.code == 0, done.err
+    b = done.briefing()
+    assert b.seed.as_of == dt.date(2027, 11, 1)
+    assert b.deck.main.date == dt.date(2027, 11, 20)
+    assert "as of 2027-11-01 from the editor's --as-of" in done.out
+    assert "year 2027 inferred from the article's date (2027-11-01)" in done.out

@@ -52,6 +52,8 @@ def test_an_existing_deck_alone_keeps_the_seed_from_being_written_too(draft: Dra
         ("note.txt", b"Call me back on June 2.", "too little for an article"),
         ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
          "menu.html is an HTML page with 4 characters of text: too little for an article"),
+        ("blank.html", b"<!doctype html><html><head><title>Home</title></head><body><script>var a = 1;</script>"
+         b"</body></html>", "blank.html is an HTML page in which no article text was found"),
         ("undated.txt", b"The city council debated the bridge tolls for three hours. Members of the public "
          b"spoke for and against the plan. The mayor said she would decide soon. No vote was held and no "
          b"date for one was set.", "states no date the drafter can read"),
