@@ -6,13 +6,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from content.text import MONTHS, WEEKDAYS
+from content.text import long_date as long_date  # beside the calendar words, for the drafter too
 
 MONTH_DAYS = 30.436875  # average length of a Gregorian month
-
-
-def long_date(day: dt.date) -> str:
-    """'Monday 2 June 2025' (independent of the process locale)."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def long_range(first: dt.date, last: dt.date) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -12,8 +11,7 @@ from content.draft.facts import fact, quote
 from content.draft.people import Person
 from content.draft.places import Place, PlaceMention
 from content.draft.sentences import Sentence
-from content.draft.words import EVENT_NOUNS
-from content.text import MONTHS, WEEKDAYS, fold
+from content.text import MONTHS, fold, long_date
 
 Card = dict[str, Any]
 Notes = defaultdict[tuple[str, str], list[str]]  # (card id, field) -> review notes; "" is the card
@@ -107,17 +105,9 @@ def _title(text: str, e: Event) -> str:
     return events.clause_title(text, e.sentence, e.mention)
 
 
-def long_date(day: dt.date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def _when_text(e: Event) -> str:
     if e.until is not None:
         return f"{long_date(e.first)} to {long_date(e.until)} (the article gives no time of day)"
     if e.time is not None and e.place is not None:
         return f"{long_date(e.first)}, {e.time:%H:%M} local time in {e.place.name} ({e.place.zone})"
     return f"{long_date(e.first)} (the article gives no time of day)"
-
-
-def is_event_word(word: str | None) -> bool:
-    return word in EVENT_NOUNS

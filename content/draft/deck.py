@@ -20,7 +20,7 @@ from content.draft.received import ArticleError, Received
 from content.draft.sentences import Sentence, split
 from content.errors import DeckError, Problem
 from content.loader import parse_deck
-from content.model import SLUG_PATTERN, Deck, Seed
+from content.model import SLUG_PATTERN, Seed
 from content.text import fold
 
 _MIN_LEAD_WORDS = 5
@@ -36,10 +36,6 @@ class Draft:
     seed: dict[str, Any]
     deck: dict[str, Any]
     notes: Notes
-    people: list[Person]
-    events: list[Event]
-    main: Event
-    places: list[Place]
     article_date: ArticleDate
     language: str
     dropped: list[str] = field(default_factory=list)  # what the check refused, for the editor
@@ -129,7 +125,7 @@ def _assemble(received: Received, deck_id: str, text: str, lead: list[Sentence],
     notes["", "title"].append("the main event's title: name the story as the editor would")
     _unique_names(deck)
     seed = _seed(received, deck_id, lead[0], when, language, notes)
-    return Draft(deck_id, received, seed, deck, notes, named, dated, main, used, when, language)
+    return Draft(deck_id, received, seed, deck, notes, when, language)
 
 
 def _places_used(dated: list[Event], where: list[PlaceMention]) -> list[Place]:
@@ -222,7 +218,3 @@ def _unlink(deck: dict[str, Any], card_id: str) -> None:
     for e in deck["events"]:
         if e.get("place") == card_id:
             del e["place"]
-
-
-def validated(result: Draft) -> Deck:
-    return parse_deck(result.deck, result.id)

@@ -172,7 +172,8 @@ def _reported(words: list[Token], first: int, last: int) -> bool:
     """"..., Per Berg said", "according to Per Berg", "Dr. Anna Holm": a person, not a thing."""
     after = [w.lower for w in words[last:last + 3]]
     before = [w.lower for w in words[max(0, first - 2):first]]
-    titled = bool(before) and (before[-1] in HONORIFICS or before[-2:] in ([h, "."] for h in HONORIFICS))
+    title = before[-2] if before[-1:] == ["."] and len(before) == 2 else before[-1] if before else ""
+    titled = title in HONORIFICS  # "Dr. Anna Holm", "Ms Lise Dahl"
     return any(w in REPORTING for w in after) or before == ["according", "to"] or titled
 
 
