@@ -7,7 +7,7 @@ from typing import Any
 
 from content.draft import events
 from content.draft.events import Event
-from content.draft.facts import fact, quote
+from content.draft.facts import fact, quote, quote_keeping
 from content.draft.people import Person
 from content.draft.places import Place, PlaceMention
 from content.draft.sentences import Sentence
@@ -69,8 +69,9 @@ def place(text: str, found: Place, mentions: list[PlaceMention], taken: set[str]
         notes[card_id, "timezone"].append("only the country is named: this is its capital's zone; "
                                           "name the city if the article gives it")
     if found.others:
-        notes[card_id, "timezone"].append(f"the most populous {found.name} ({found.country}); there are "
-                                          f"others in {', '.join(found.others[:5])}")
+        notes[card_id, "timezone"].append(f"the most populous {found.name} ({found.country}, "
+                                          f"{found.population:,} people); there are others of that name "
+                                          f"in {', '.join(found.others[:5])}")
     return {"id": card_id, "name": found.name, "aliases": [], "timezone": found.zone,
             "role": fact(text, first.sentence.start, first.sentence.end)}
 
@@ -92,7 +93,8 @@ def event(text: str, e: Event, place_id: str | None, taken: set[str], titles: se
         card["time"] = e.time.strftime("%H:%M")
     if e.place is not None:
         card.update(timezone=e.place.zone, place=place_id)
-    card["when"] = {"text": _when_text(e), "quote": quote(text, e.sentence.start, e.sentence.end)}
+    said = quote_keeping(text, e.sentence.start, e.sentence.end, (e.mention.start, e.mention.end))
+    card["when"] = {"text": _when_text(e), "quote": said}
     sentences = [e.sentence, *e.also][:_MAX_WHAT]
     card["what"] = [fact(text, s.start, s.end) for s in sentences]
     return card

@@ -20,6 +20,22 @@ def quote(text: str, start: int, end: int, limit: int = QUOTE_MAX) -> str:
     return piece[: cuts[-1]] if cuts else piece[: piece.rfind(" ", 0, limit)]
 
 
+def quote_keeping(text: str, start: int, end: int, keep: tuple[int, int]) -> str:
+    """A quote of text[start:end] that keeps text[keep[0]:keep[1]] (a date) whole, however long
+    the sentence: a window of words around it when the sentence is too long."""
+    whole = quote(text, start, end)
+    at = text.index(whole, start)
+    if at <= keep[0] and keep[1] <= at + len(whole):
+        return whole
+    low = max(start, keep[0] - QUOTE_MAX // 2)
+    high = min(end, low + QUOTE_MAX)
+    if low > start:
+        low = text.index(" ", low, keep[0]) + 1 if " " in text[low:keep[0]] else keep[0]
+    if high < end:
+        high = text.rindex(" ", keep[1], high) if " " in text[keep[1]:high] else keep[1]
+    return text[low:high].strip()
+
+
 def wording(quote_text: str) -> str:
     """The fact's text: the quote with a capital, a full stop and without a leading "But"."""
     text = _OPENERS.sub("", quote_text).strip()

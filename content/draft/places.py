@@ -28,7 +28,7 @@ class Place:
     zone: str
     country: str
     population: int
-    others: tuple[str, ...] = ()  # countries of other places of that name, for the editor
+    others: tuple[str, ...] = ()  # countries of the other places of that name, for the editor
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +67,7 @@ def lookup(name: str, countries_named: frozenset[str] = frozenset()) -> Place | 
         ranked = sorted(found, key=lambda c: (c["countrycode"] in countries_named, c["population"]),
                         reverse=True)
         best = ranked[0]
-        others = tuple(sorted({_country_name(c["countrycode"]) for c in ranked[1:]} -
-                              {_country_name(best["countrycode"])}))
+        others = tuple(sorted({_country_name(c["countrycode"]) for c in ranked[1:]}))
         return Place(name, "city", best["timezone"], _country_name(best["countrycode"]),
                      best["population"], others)
     country = countries.get(fold(name))

@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 
 _LINE_BREAK = re.compile(r"\n\s*")
-_MIN_WORDS = 3  # "CET." after "3 p.m." is the end of the previous sentence, not one of its own
+_MIN_WORDS = 3  # "Reuters." alone is the end of the previous sentence, not one of its own
+# "at 3 p.m. EST on Dec. 3": a zone after "a.m."/"p.m." goes on with the sentence
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$")
+_ZONE_START = re.compile(r"[A-Z]{2,5}\b(?![.!?]\s*$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,9 @@ def _append(found: list[Sentence], text: str, start: int, end: int, paragraph: i
     if start >= end:
         return
     last = found[-1] if found else None
-    if last is not None and last.paragraph == paragraph and len(text[start:end].split()) < _MIN_WORDS:
+    short = len(text[start:end].split()) < _MIN_WORDS
+    goes_on = last is not None and _CLOCK_END.search(last.text) and _ZONE_START.match(text, start)
+    if last is not None and last.paragraph == paragraph and (short or goes_on):
         found[-1] = Sentence(last.start, end, text[last.start:end], paragraph)
     else:
         found.append(Sentence(start, end, text[start:end], paragraph))
