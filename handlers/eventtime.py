@@ -75,7 +75,7 @@ def standing(deck: Deck, event: EventCard, now: dt.datetime, reader: ZoneInfo | 
     if days < 0 and event.until is not None and event.until >= today:
         return Standing("today", shown, _("under way"), 0)  # a day of a several-day event
     state = "upcoming" if days > 0 else "today" if days == 0 else "passed"
-    counted_to = event.until or event.date if state == "passed" else event.date
+    counted_to = (event.until or event.date) if state == "passed" else event.date
     return Standing(state, shown, timefmt.relative_day(today, counted_to), days)
 
 
