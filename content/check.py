@@ -6,9 +6,10 @@ import datetime as dt
 
 from rapidfuzz import fuzz
 
+from content import dates
 from content.errors import Problem
 from content.model import AnyCard, Deck, EventCard, PersonCard, Seed
-from content.text import MONTHS, fold
+from content.text import fold
 
 
 def _where_it_differs(quote: str, article: str) -> str:
@@ -50,13 +51,7 @@ def _names(deck: Deck) -> list[Problem]:
     return problems
 
 
-def _date_in_quote(date: dt.date, quote: str) -> bool:
-    month = MONTHS[date.month - 1]
-    day = str(date.day)
-    return f"{month} {day}" in quote or f"{day} {month}" in quote
-
-
-def _event(deck: Deck, event: EventCard) -> list[Problem]:
+def _event(deck: Deck, event: EventCard, as_of: dt.date) -> list[Problem]:
     problems = []
 
     def bad(message: str, field: str) -> None:
@@ -73,9 +68,10 @@ def _event(deck: Deck, event: EventCard) -> list[Problem]:
             bad(f"no place {event.place!r} in this deck", "place")
         elif event.timezone and event.timezone != place.timezone:
             bad(f"timezone {event.timezone} differs from {place.name}'s {place.timezone}", "timezone")
-    if event.date is not None and not _date_in_quote(event.date, event.when.quote):
-        bad(f"date {event.date.isoformat()} is not stated in the quote (expected e.g. "
-            f"'{MONTHS[event.date.month - 1]} {event.date.day}')", "date")
+    if event.date is not None and not dates.states(event.when.quote, event.date, event.until, as_of):
+        shown = event.date.isoformat() + (f" to {event.until.isoformat()}" if event.until else "")
+        bad(f"date {shown} is not stated in the quote (expected e.g. "
+            f"'{dates.example(event.date, event.until)}')", "until" if event.until else "date")
     return problems
 
 
@@ -106,7 +102,7 @@ def check_deck(deck: Deck, seed: Seed, article: str) -> list[Problem]:
                                     card.id, "name"))
     problems.extend(_names(deck))
     for event in deck.events:
-        problems.extend(_event(deck, event))
+        problems.extend(_event(deck, event, seed.as_of))
     problems.extend(_ordering_cycles(deck))
     for position in deck.positions:
         for i, person in enumerate(position.people):

@@ -102,6 +102,7 @@ class EventCard(Card):
     title: str = Field(min_length=2, max_length=120)
     precision: Precision
     date: dt.date | None = None
+    until: dt.date | None = None  # the last day of an event that runs over several days
     time: dt.time | None = None
     relative_to: Slug | None = None
     timezone: Zone | None = None
@@ -119,6 +120,8 @@ class EventCard(Card):
             raise ValueError(f"precision {self.precision!r} needs relative_to (an event id)")
         if self.precision == "minute" and self.timezone is None:
             raise ValueError("precision 'minute' needs the timezone of the place")
+        if self.until is not None and (self.precision != "day" or not self.date or self.until <= self.date):
+            raise ValueError("until (the last day) needs precision 'day' and a date before it")
         return self
 
     @property
@@ -128,6 +131,11 @@ class EventCard(Card):
     @property
     def zone(self) -> ZoneInfo | None:
         return ZoneInfo(self.timezone) if self.timezone else None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The event's last day: `until` for several days, else its one day."""
+        return self.until or self.date
 
     def starts_at(self, fallback: ZoneInfo | None = None) -> dt.datetime | None:
         """The start as an aware datetime: midnight of the local day for day precision.

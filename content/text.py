@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -21,6 +22,11 @@ _TABLE = str.maketrans({**{k: ("" if v == "_" else v) for k, v in _CYRILLIC.item
 # Transliterate before decomposing: NFKD would split "й" into "и" and a breve.
 _JOINERS = re.compile(r"[.'’`ʼ]")  # "U.S." -> "us", "Russia's" -> "russias"
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
+
+
+def long_date(day: dt.date) -> str:
+    """'Monday 2 June 2025' (independent of the process locale)."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def fold(text: str) -> str:

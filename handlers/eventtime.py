@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from content.model import Deck, EventCard
 from handlers import timefmt
+from handlers.i18n import _
 
 UTC = ZoneInfo("UTC")
 State = Literal["upcoming", "today", "passed", "undated"]
@@ -46,6 +47,8 @@ def anchor(deck: Deck, event: EventCard) -> EventCard | None:
 def date_text(deck: Deck, event: EventCard, reader: ZoneInfo | None = None) -> str:
     if event.date is not None:
         text = timefmt.long_date(event.date)
+        if event.until is not None:
+            text = timefmt.long_range(event.date, event.until)
         if event.precision == "minute" and (start := event.starts_at()) is not None:
             text = timefmt.long_moment(start, zone_of(event, reader))
         return text
@@ -69,8 +72,11 @@ def standing(deck: Deck, event: EventCard, now: dt.datetime, reader: ZoneInfo | 
         return Standing(state, shown, timefmt.relative_moment(now, start), None, left)
     today = now.astimezone(zone_of(event, reader)).date()
     days = (event.date - today).days
+    if days < 0 and event.until is not None and event.until >= today:
+        return Standing("today", shown, _("under way"), 0)  # a day of a several-day event
     state = "upcoming" if days > 0 else "today" if days == 0 else "passed"
-    return Standing(state, shown, timefmt.relative_day(today, event.date), days)
+    counted_to = (event.until or event.date) if state == "passed" else event.date
+    return Standing(state, shown, timefmt.relative_day(today, counted_to), days)
 
 
 def reader_window(event: EventCard, reader: ZoneInfo | None) -> str | None:
@@ -79,7 +85,7 @@ def reader_window(event: EventCard, reader: ZoneInfo | None) -> str | None:
     if reader is None or own is None or event.precision != "day" or event.date is None:
         return None
     start = dt.datetime.combine(event.date, dt.time(0), tzinfo=own)
-    end = start + dt.timedelta(days=1)
+    end = dt.datetime.combine(event.until or event.date, dt.time(0), tzinfo=own) + dt.timedelta(days=1)
     if start.astimezone(reader).utcoffset() == start.utcoffset():
         return None
     return (f"from {timefmt.long_moment(start, reader).rsplit(' (', 1)[0]} to "

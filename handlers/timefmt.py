@@ -6,13 +6,19 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from content.text import MONTHS, WEEKDAYS
+from content.text import long_date as long_date  # beside the calendar words, for the drafter too
 
 MONTH_DAYS = 30.436875  # average length of a Gregorian month
 
 
-def long_date(day: dt.date) -> str:
-    """'Monday 2 June 2025' (independent of the process locale)."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+def long_range(first: dt.date, last: dt.date) -> str:
+    """'Tuesday 2 – Thursday 4 June 2026': the days of an event that runs over several."""
+    if first.year != last.year:
+        return f"{long_date(first)} – {long_date(last)}"
+    head = f"{WEEKDAYS[first.weekday()]} {first.day}"
+    if first.month != last.month:
+        head += f" {MONTHS[first.month - 1]}"
+    return f"{head} – {long_date(last)}"
 
 
 def utc_offset(moment: dt.datetime) -> str:

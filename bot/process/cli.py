@@ -156,6 +156,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as 2026-03-02") from exc
+
+
+def add_draft_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    draft = sub.add_parser("draft", help="draft a checked deck from a news article (plain text or HTML)")
+    draft.add_argument("article", type=Path, help="the article: a UTF-8 text file or an HTML page")
+    draft.add_argument("--id", dest="deck_id", metavar="ID",
+                       help="id of the seed and the deck (default: the main event and the article's date)")
+    draft.add_argument("--decks", type=Path, default=None, metavar="DIR",
+                       help=f"where to write the deck (default: {DECKS_DIR.name}/ of the package)")
+    draft.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                       help="where to write the article and its metadata (default: the packaged seeds)")
+    draft.add_argument("--language", metavar="CODE",
+                       help="the article's language, e.g. en (default: detected)")
+    draft.add_argument("--as-of", type=_day, metavar="DATE",
+                       help="the day the article was written (default: its dateline or its dates)")
+    draft.set_defaults(run=cmd_draft)
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Write seeds/ID.txt, seeds/ID.yaml and the deck; never over an existing file."""
+    from content.draft.command import Options, run
+    from content.loader import seeds_dir
+
+    options = Options(args.decks or DECKS_DIR, args.seeds or seeds_dir(), args.deck_id, args.language,
+                      args.as_of)
+    return run(args.article, options, sys.stdout, sys.stderr)
+
+
 def _platform_line(status: PlatformStatus) -> str:
     if status.enabled:
         return f"  {status.name}: on ({status.mode})"
@@ -267,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seeds", type=Path, default=None, metavar="DIR",
                        help="folder of seed articles (default: the packaged seeds)")
     check.set_defaults(run=cmd_check)
+
+    add_draft_parser(sub)
 
     config = sub.add_parser("config", help="print the effective configuration (secrets masked)")
     config.set_defaults(run=cmd_config)

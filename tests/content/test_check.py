@@ -97,6 +97,27 @@ def test_a_bad_date_is_named(tmp_path: Path, date: str, message: str) -> None:
                for p in found), found
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"until": "2025-06-04"}, "until", "date 2025-06-02 to 2025-06-04 is not stated in the quote "
+                                           "(expected e.g. 'June 2-4')"),
+        ({"until": "2025-06-01"}, "", "until (the last day) needs precision 'day' and a date before it"),
+        ({"until": "2025-06-04", "precision": "minute", "time": "10:00"}, "",
+         "until (the last day) needs precision 'day'"),
+    ],
+)
+def test_a_last_day_the_quote_does_not_give_is_named(
+    tmp_path: Path, change: dict[str, str], field: str, message: str
+) -> None:
+    def stretch(raw: dict[str, Any]) -> None:
+        event(raw, "istanbul-talks").update(change)
+
+    found = problems(write_deck(tmp_path, stretch))
+    assert any(p.startswith(f"deck istanbul-talks-2025, card istanbul-talks{', field ' + field if field else ''}")
+               and message in p for p in found), found
+
+
 def test_an_unknown_zone_is_named(tmp_path: Path) -> None:
     def rezone(raw: dict[str, Any]) -> None:
         event(raw, "istanbul-talks")["timezone"] = "Europe/Atlantis"

@@ -67,3 +67,15 @@ def test_relative_moment() -> None:
     assert timefmt.relative_moment(now, now + dt.timedelta(hours=3)) == "in 3 hours"
     assert timefmt.relative_moment(now, now - dt.timedelta(minutes=90)) == "1 hour 30 minutes ago"
     assert timefmt.relative_moment(now, now + dt.timedelta(seconds=20)) == "now"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text"),
+    [
+        (dt.date(2026, 6, 2), dt.date(2026, 6, 4), "Tuesday 2 – Thursday 4 June 2026"),
+        (dt.date(2026, 3, 30), dt.date(2026, 4, 2), "Monday 30 March – Thursday 2 April 2026"),
+        (dt.date(2026, 12, 30), dt.date(2027, 1, 2), "Wednesday 30 December 2026 – Saturday 2 January 2027"),
+    ],
+)
+def test_long_range_names_the_days_of_an_event_over_several(first: dt.date, last: dt.date, text: str) -> None:
+    assert timefmt.long_range(first, last) == text
