@@ -10,13 +10,18 @@ from rapidfuzz import fuzz, process
 from content.loader import Briefing
 from content.text import fold
 from handlers import briefing, messages
+from handlers.answers.replies import not_understood, respond
 from handlers.context import Context
+from handlers.i18n import _
 from handlers.matching import index
 from handlers.registry import REGISTRY, Query
 from handlers.reply import Action, Reply, Section, clip, echo
 
-# Plain questions, tried in order on the folded text. Each maps to a command; the words after
-# the match (group "rest") become its arguments.
+__all__ = ["answer", "dispatch", "not_understood", "parse", "unknown_command"]
+
+# Plain questions that ask for a whole card, tried in order on the folded text. Each maps to a
+# command; the words after the match (group "rest") become its arguments. Everything else (and
+# `/who`, `/when`, `/where` naming no card) is answered from the answer index.
 _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rx), cmd)
     for rx, cmd in (
@@ -29,7 +34,7 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(what happened|whats (happening|going on|new)|what is (this|it|going on)|summar(y|ise|ize)"
          r"|overview|news|tldr|brief me)\b", "summary"),
         (r"^(sources?|quotes?|evidence|says who|citation|where does it say)\b(?P<rest>.*)", "source"),
-        (r"^(whats at stake|stakes?|positions?|what if)\b(?P<rest>.*)", "stakes"),
+        (r"^(whats at stake|stakes?|positions?)\b(?P<rest>.*)", "stakes"),
         (r"^(order of events|sequence|chronology|history)\b", "timeline"),
         (r"^(tell me about|what about|what is|whats|what are|who or what is|about|info on)\b(?P<rest>.*)",
          "topic"),
@@ -41,8 +46,9 @@ _QUESTION_MAX = 400  # a question's opening words are all the patterns look at
 
 
 def _first_word(text: str) -> tuple[str, str]:
-    head, _, rest = text.partition(" ")
-    return head, rest.strip()
+    """The first word and the rest, split at any white space ("/who\nlavrov" too)."""
+    parts = text.split(maxsplit=1)
+    return (parts[0], parts[1].strip()) if len(parts) == 2 else (text.strip(), "")
 
 
 def _slash(text: str, bot_username: str | None) -> Query | None:
@@ -55,9 +61,9 @@ def _slash(text: str, bot_username: str | None) -> Query | None:
 
 def _topic(b: Briefing, args: str, text: str) -> Query:
     """Whatever card the words name, shown by the command that shows that kind of card."""
-    card, _ = briefing.resolve(b, args, None)
+    card, _found = briefing.resolve(b, args, None)
     if card is None:
-        return Query("who", args, text)  # answers "not in this briefing" with suggestions
+        return Query("", "", text)  # a question about something that is no card: answered from the index
     head, rest = _first_word(briefing.command_for(card))
     return Query(head, rest, text)
 
@@ -86,29 +92,38 @@ def _closest(name: str) -> str | None:
     return best[0] if best else None
 
 
-def not_understood(b: Briefing) -> Reply:
-    tries = ", ".join(briefing.examples(b))
-    text = messages.NOT_UNDERSTOOD_TEXT.format(examples=tries)
-    return Reply(messages.NOT_UNDERSTOOD_TITLE, (Section(text),),
-                 briefing.actions(("Summary", "summary"), ("Help", "help")), tone="notice")
-
-
 def unknown_command(name: str) -> Reply:
     close = _closest(name)
-    hint = f"Did you mean /{close}? " if close else ""
-    text = messages.UNKNOWN_COMMAND_TEXT.format(command=clip(f"/{echo(name)}", 40), hint=hint)
+    hint = _("Did you mean /{command}? ").format(command=close) if close else ""
+    text = _(messages.UNKNOWN_COMMAND_TEXT).format(command=clip(f"/{echo(name)}", 40), hint=hint)
     follow = (Action(f"/{close}", close),) if close else ()
-    return Reply(messages.UNKNOWN_COMMAND_TITLE, (Section(text),), (*follow, Action("Help", "help")),
+    return Reply(_(messages.UNKNOWN_COMMAND_TITLE), (Section(text),), (*follow, Action(_("Help"), "help")),
                  tone="notice")
+
+
+# What each asking command looks for first; when its words name no such card, the command's
+# words are answered as a question of its kind ("/who presidential aide", "who proposed it?").
+_ASKING = {"who": briefing.PEOPLE, "when": briefing.EVENTS, "where": briefing.PLACES | briefing.EVENTS}
+
+
+def _names_no_card(b: Briefing, query: Query) -> bool:
+    kinds = _ASKING.get(query.command)
+    if kinds is None or not query.args.strip() or b.deck.card(query.args.strip().lower()) is not None:
+        return False
+    found = index(b.deck).lookup(query.args, kinds)
+    return found.outcome == "none" and not found.candidates
 
 
 async def dispatch(b: Briefing, query: Query, ctx: Context) -> Reply:
     """Run the handler `query` names. Handlers' errors propagate to the caller."""
     if not query.command:
-        return not_understood(b)
+        return respond(b, query.text, ctx) if query.text.strip() else not_understood(b)
     cmd = REGISTRY.get(query.command)
     if cmd is None:
         return unknown_command(query.command)
+    if _names_no_card(b, query):
+        kind = "who" if query.command == "who" else "when" if query.command == "when" else "where"
+        return respond(b, query.args, ctx, kind=kind)
     result = cmd.handler(b, query, ctx)
     return await result if inspect.isawaitable(result) else result
 
