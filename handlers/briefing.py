@@ -337,8 +337,9 @@ def where(b: Briefing, q: Query, ctx: Context) -> Reply:
     if isinstance(card, EventCard):
         card = b.deck.place(card.place)
         if card is None:
-            return Reply(messages.NOT_IN_BRIEFING_TITLE,
-                         (Section("The article does not say where that took place."),), tone="notice")
+            return Reply(_("The article doesn't say"),
+                         (Section(_("The article does not say where that took place.")),), tone="notice",
+                         unanswered=True)
     if isinstance(card, PlaceCard):
         return place_reply(b, card, ctx)
     return not_found(b, found, q.args, b.deck.places)

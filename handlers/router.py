@@ -31,8 +31,9 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(how long|how many (days|hours)|countdown|days (left|to go|until))\b(?P<rest>.*)", "countdown"),
         (r"^(what (day|date|time)|which (day|date)|at what time|timing)\b(?P<rest>.*)", "when"),
         (r"^(what place|which (city|place|country)|venue|location)\b(?P<rest>.*)", "where"),
-        (r"^(what happened|whats (happening|going on|new)|what is (this|it|going on)|summar(y|ise|ize)"
-         r"|overview|news|tldr|brief me)\b", "summary"),
+        (r"^(what happened|whats (happening|going on|new)|whats (this|it)( about)?|what is (this|it|going on)"
+         r"( about)?|summar(y|ise|ize)|overview|news|tldr|brief me)$", "summary"),
+        (r"^(summar(y|ise|ize)|overview|tldr|brief me|give me a summary)\b", "summary"),
         (r"^(sources?|quotes?|evidence|says who|citation|where does it say)\b(?P<rest>.*)", "source"),
         (r"^(whats at stake|stakes?|positions?)\b(?P<rest>.*)", "stakes"),
         (r"^(order of events|sequence|chronology|history)\b", "timeline"),
@@ -42,7 +43,8 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-_QUESTION_MAX = 400  # a question's opening words are all the patterns look at
+_QUESTION_MAX = 400
+_BARE_NAME_WORDS = 3  # longer texts are questions, answered from the index, even when they hold a name  # a question's opening words are all the patterns look at
 
 
 def _first_word(text: str) -> tuple[str, str]:
@@ -61,7 +63,7 @@ def _slash(text: str, bot_username: str | None) -> Query | None:
 
 def _topic(b: Briefing, args: str, text: str) -> Query:
     """Whatever card the words name, shown by the command that shows that kind of card."""
-    card, _found = briefing.resolve(b, args, None)
+    card, _found = briefing.resolve(b, args, None) if len(args.split()) <= _BARE_NAME_WORDS else (None, None)
     if card is None:
         return Query("", "", text)  # a question about something that is no card: answered from the index
     head, rest = _first_word(briefing.command_for(card))
@@ -82,8 +84,8 @@ def parse(b: Briefing, text: str, bot_username: str | None = None) -> Query | No
         if match:
             args = (match.groupdict().get("rest") or "").strip()
             return _topic(b, args, text) if cmd == "topic" else Query(cmd, args, text)
-    if index(b.deck).lookup(text).outcome == "found":
-        return _topic(b, text, text)  # a bare name: "Lavrov", "Istanbul"
+    if len(folded.split()) <= _BARE_NAME_WORDS and index(b.deck).lookup(text).outcome == "found":
+        return _topic(b, text, text)  # a bare name: "Lavrov", "Istanbul", "the memorandum"
     return Query("", "", text)
 
 

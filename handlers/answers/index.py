@@ -19,7 +19,7 @@ from content.loader import Briefing
 from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, PositionCard
 from content.text import fold
 from handlers.answers import sentences
-from handlers.answers.words import CONCEPTS, QUESTION_WORDS, STOPWORDS, concept, stem, tokens, words
+from handlers.answers.words import CONCEPTS, QUESTION_WORDS, STOPWORDS, concept, sides, stem, tokens, words
 
 TYPO_CUTOFF = 82  # how alike an unknown word must be to a known one to be read as it
 
@@ -32,6 +32,8 @@ class Entry:
     quote: str  # the verbatim passage of the article behind it
     concepts: frozenset[str]  # concepts of what is shown: an answer must cover the question with these
     ranked: tuple[str, ...]  # concepts BM25 ranks it by (a fact's quote too)
+    sides: frozenset[tuple[str, str]]  # whose thing it speaks of: ("russia", "delegation")
+    literal: frozenset[str]  # plain stems of what is shown: the reader's very words rank first
     involves: frozenset[str]  # ids of the cards it is about or names
     card: AnyCard | None = None
     field: str | None = None  # the fact's place in its card: "role", "did[2]"
@@ -65,6 +67,11 @@ class AnswerIndex:
         self._spelling = sorted((known | set(CONCEPTS) | set(self.names)) - STOPWORDS)
         self._bm25 = bm25s.BM25()
         self._bm25.index([list(e.ranked) or [""] for e in self.entries], show_progress=False)
+        said = [e for e in self.entries if not e.fact]
+        # Concepts in a quarter of the article's sentences or more ("russia", "talks"): alone,
+        # they do not single out a fact, so a question made only of them is not answered by one.
+        self.common = frozenset(c for c in self.vocabulary
+                                if sum(c in e.concepts for e in said) * 4 >= max(len(said), 1))
         self.roles = {p.id: _role_concepts(p) for p in deck.people}
 
     # --- building ------------------------------------------------------------------------------
@@ -75,7 +82,10 @@ class AnswerIndex:
             for field, fact in card.facts():
                 involves = own | self.mentioned(fact.text) | self.mentioned(fact.quote)
                 shown = tokens(fact.text) + [c for n in _names_of(card) for c in tokens(n)]
+                said = tokens(fact.text)
                 yield Entry(fact.text, fact.quote, frozenset(shown), tuple(shown + tokens(fact.quote)),
+                            frozenset(sides(said) | sides(tokens(fact.quote))),
+                            _literal(" ".join((fact.text, *_names_of(card)))),
                             frozenset(involves), card, field)
 
     def _sentences(self) -> Iterable[Entry]:
@@ -87,7 +97,8 @@ class AnswerIndex:
             if i and split[i - 1].paragraph == s.paragraph and _opens_with_pronoun(text):
                 named |= self.mentioned(article[split[i - 1].start:split[i - 1].end])
             found = tokens(text)
-            yield Entry(text, text, frozenset(found), tuple(found), frozenset(named), span=(s.start, s.end))
+            yield Entry(text, text, frozenset(found), tuple(found), frozenset(sides(found)), _literal(text),
+                        frozenset(named), span=(s.start, s.end))
 
     # --- looking up ----------------------------------------------------------------------------
 
@@ -95,7 +106,7 @@ class AnswerIndex:
         """Ids of the people and places `text` names unambiguously (exact words only)."""
         found: set[str] = set()
         for word in fold(text).split():
-            name = self.names.get(word)
+            name = self.names.get(word) or (self.names.get(word[:-1]) if word.endswith("s") else None)
             if name is not None and len(name.cards) == 1:
                 found |= name.cards
         return found
@@ -128,6 +139,10 @@ class AnswerIndex:
         return np.asarray(self._bm25.get_scores(known))
 
 
+def _literal(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS)
+
+
 def _opens_with_pronoun(text: str) -> bool:
     first = text.split(maxsplit=1)[0].lower().strip(",") if text.strip() else ""
     return first in {"he", "she", "they", "his", "her", "their", "however", "this", "it"}
@@ -149,16 +164,23 @@ def _own_people(card: AnyCard) -> set[str]:
 
 
 def _name_words(cards: Iterable[PersonCard | PlaceCard]) -> dict[str, Name]:
+    """The words that name each card: its name's, its one-word aliases', and those of spellings
+    of the whole name ("Sergei Lavrov", "Сергей Лавров"); never those of titles ("President Putin")."""
     owners: dict[str, set[str]] = {}
     for card in cards:
-        own = set(fold(card.name).split())
+        name = fold(card.name).split()
+        own = set(name)
         for alias in card.aliases:
             folded = fold(alias).split()
-            if len(folded) == 1 or own & set(folded):
+            if len(folded) == 1 or _respelled(folded, name):
                 own |= set(folded)
         for word in own - STOPWORDS:
             owners.setdefault(word, set()).add(card.id)
     return {w: Name(w, frozenset(ids)) for w, ids in owners.items() if len(w) >= 3}
+
+
+def _respelled(alias: list[str], name: list[str]) -> bool:
+    return len(alias) == len(name) and all(fuzz.ratio(a, n) >= 70 for a, n in zip(alias, name, strict=True))
 
 
 def _role_concepts(person: PersonCard) -> frozenset[str]:

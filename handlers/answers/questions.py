@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rapidfuzz import fuzz, process
+
+from content.text import MONTHS, WEEKDAYS
 from handlers.answers.index import AnswerIndex
 from handlers.answers.words import (
     FOREIGN_KINDS,
@@ -16,6 +19,8 @@ from handlers.answers.words import (
     ascii_lower,
     concept,
     foreign_concept,
+    sides,
+    stem,
     words,
 )
 
@@ -23,7 +28,7 @@ Kind = Literal["who", "when", "where", "why", "whatif", "yesno", "howmany", "wha
 KINDS: tuple[Kind, ...] = ("who", "when", "where", "why", "whatif", "yesno", "howmany", "what")
 
 _AUXILIARIES = frozenset("is are was were has have had did does do will would can could should shall "
-                         "isn aren wasn weren hasn haven didn doesn won".split())
+                         "isn aren wasn weren hasn haven didn doesn wont".split())
 _COPULAS = frozenset("is was are were whos".split())
 _FILLERS = frozenset("and so ok okay but please pls hey hi um well then also".split())
 # Opening phrases, tried on the lower-case ASCII question; the longest first.
@@ -46,6 +51,8 @@ _WORD_KINDS: dict[str, Kind] = {
     "where": "where", "wher": "where", "wheres": "where",
     "why": "why", "whys": "why",
 }
+_MISTYPED = ("who", "when", "where", "why")
+_DATES = frozenset(w.lower() for w in (*MONTHS, *WEEKDAYS))
 _ACTION = frozenset({"lead", "host", "propos", "announc", "meet", "visit", "thank", "present", "prepar",
                      "critic", "mediat", "disappoint", "caution", "sanction"})
 _TIME_WORDS = frozenset({"time", "hour", "hours", "oclock", "o'clock", "morning", "afternoon", "evening"})
@@ -70,7 +77,8 @@ class Question:
     unknown: tuple[str, ...] = ()  # the reader's words the article and the deck do not have
     name_like: tuple[str, ...] = ()  # unknown words written as names ("Zelensky")
     time_of_day: bool = False
-    opening: str = field(default="", compare=False)
+    sides: frozenset[tuple[str, str]] = frozenset()  # "the Ukrainian delegation": ("ukrain", "delegation")
+    literal: frozenset[str] = frozenset()  # plain stems of the reader's words
 
     @property
     def query(self) -> list[str]:
@@ -98,13 +106,18 @@ def _opening(seq: list[str], lang: str) -> tuple[Kind | None, int]:
             return kind, start + len(phrase.split())  # type: ignore[return-value]
     if start < len(seq) and seq[start] in _WORD_KINDS:
         return _WORD_KINDS[seq[start]], start + 1
+    if lang == "en" and start < len(seq) and 3 <= len(seq[start]) <= 6 and seq[start] not in _AUXILIARIES:
+        typed = process.extractOne(seq[start], _MISTYPED, scorer=fuzz.ratio, score_cutoff=80)
+        if typed is not None:  # "whre did…", "wehn are…"
+            return _WORD_KINDS[typed[0]], start + 1
     for i, word in enumerate(seq[start:start + 6]):  # "tell me who leads…", "do you know when…"
         if word in _WORD_KINDS:
             return _WORD_KINDS[word], start + i + 1
-        if lang != "en":
-            kind = next((k for p, k in FOREIGN_KINDS if p == word), None)
-            if kind is not None:
-                return kind, start + i + 1  # type: ignore[return-value]
+    if lang != "en":  # "müzakereler ne zaman?": the question word may come last
+        joined = f" {' '.join(seq)} "
+        for phrase, kind in FOREIGN_KINDS:
+            if f" {phrase} " in joined:
+                return kind, 0  # type: ignore[return-value]
     if start < len(seq) and seq[start] in _AUXILIARIES:
         return "yesno", start
     if start < len(seq) and seq[start] in ("what", "which", "how", "whats", "wat", "wht"):
@@ -133,7 +146,8 @@ def analyse(index: AnswerIndex, text: str, kind: Kind | None = None) -> Question
     return Question(
         text, kind, asked, lang, _rest(text, skip), copular, key, weak, tuple(parts.named),
         tuple(parts.unknown), tuple(parts.name_like),
-        time_of_day=kind == "when" and bool(_TIME_WORDS & set(seq)),
+        time_of_day=kind == "when" and bool(_TIME_WORDS & set(seq)), sides=frozenset(sides(parts.concepts)),
+        literal=frozenset(stem(w) for w in rest_words if w not in STOPWORDS),
     )
 
 
@@ -172,6 +186,9 @@ def _place(index: AnswerIndex, word: str, bare: str, lang: str, capital: bool, p
         if name.cards not in parts.named:
             parts.named.append(name.cards)
         return
+    if bare.isdigit() or bare in _DATES:  # a date narrows a question down; it is not its topic
+        parts.concepts.append("date")
+        return
     found = concept(word) if lang == "en" else (foreign_concept(bare) or concept(word))
     if found in index.vocabulary:
         parts.concepts.append(found)
@@ -193,7 +210,8 @@ def _place(index: AnswerIndex, word: str, bare: str, lang: str, capital: bool, p
 def _capitalised(text: str) -> set[str]:
     """Words written with a capital letter other than the question's first word."""
     raw = text.split()
-    return {ascii_lower(w).strip("?!.,;:'\"“”‘’()").removesuffix("'s") for w in raw[1:] if w[:1].isupper()}
+    return {ascii_lower(w).strip("?!.,;:'\"“”‘’()").removesuffix("'s").replace("'", "")
+            for w in raw[1:] if w[:1].isupper()}
 
 
 def _rest(text: str, skip: int) -> str:

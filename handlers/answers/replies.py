@@ -47,8 +47,11 @@ def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply
         if q.kind in ("who", "where"):
             return _not_named(b, q)
         return doesnt_say(b, q)
-    if q.name_like or (q.unknown and len(q.key) < 2 and not q.named):
-        return doesnt_say(b, q)
+    if q.name_like or (q.unknown and len(q.key) < 2):
+        return doesnt_say(b, q)  # "is there a ceasefire?", "the weather in Istanbul": not in the article
+    if q.key and not q.named and set(q.key) <= index.common and q.kind not in ("when", "where"):
+        card = _topic(index, q)  # "russia ukraine war": the story's background, no one fact
+        return _card_reply(b, card, ctx) if card is not None else doesnt_say(b, q)
     by_kind: dict[str, Callable[[Briefing, AnswerIndex, Question, Context], Reply]] = {
         "who": _who, "when": _when, "where": _where}
     return by_kind.get(q.kind, _what)(b, index, q, ctx)
@@ -78,7 +81,9 @@ def _who(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
             return cards.person_reply(b, holders[0])
         if holders:
             return cards.not_found(b, Lookup("ambiguous", q.rest, None, tuple(holders)), q.rest, ())
-    entry = best(index, q, whole=q.copular, people_first=True)
+    if q.copular:  # "who is Turkey's president?": a role the article gives no one
+        return doesnt_say(b, q)
+    entry = best(index, q, whole=True, people_first=True)
     if entry is None:
         return doesnt_say(b, q)
     person = _actor(b, entry, q)
@@ -112,13 +117,14 @@ def _event(b: Briefing, index: AnswerIndex, q: Question) -> EventCard | None:
         involves |= {event.place} if event.place else set()
         if not _names_fit(q, involves):
             continue
+        main = int(event.id == b.deck.main_event)  # "the talks", "переговоры": the story's own event
         if key <= naming:
-            found.append((2, len(key & naming), event))
+            found.append((2, main, event))
             continue
         for fact in event.what:
             said = set(tokens(fact.text))
             if key <= said and (len(key) >= 2 or q.named):
-                found.append((1, len(key), event))
+                found.append((1, main, event))
                 break
     found.sort(key=lambda f: (-f[0], -f[1]))
     return found[0][2] if found else None
@@ -139,8 +145,8 @@ def _where(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
     places = [p for p in b.deck.places if any(p.id in named for named in q.named)]
     if len(places) == 1 and not q.key:
         return cards.place_reply(b, places[0], ctx)
-    if q.named and not q.key:
-        return _named(b, index, q, ctx, None)
+    if q.named and not q.key:  # "where is Medinsky now?": the article places people only at events
+        return doesnt_say(b, q)
     event = _event(b, index, q)
     place: PlaceCard | None = None
     if event is not None:
@@ -221,23 +227,34 @@ def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: 
     need = len(key) if whole or len(key) <= 2 else math.ceil(PART * len(key))
     weak = set(q.weak)
     scores = index.scores(q.query)
-    chosen: tuple[tuple[int, bool, int, int, float], Entry] | None = None
+    chosen: tuple[tuple[int, bool, int, int, bool, int, float], Entry] | None = None
+    people = tuple(n for n in q.named if any(index.cards[i].kind == "person" for i in n))
+    places = {i for n in q.named for i in n} - {i for n in people for i in n}
     for i, entry in enumerate(index.entries):
         covered = len(key & entry.concepts)
-        if covered < need or not _names_fit(q, entry.involves):
+        if covered < need or not all(n & entry.involves for n in people) or _other_side(q, entry):
             continue
         person = people_first and isinstance(entry.card, PersonCard)
-        rank = (covered, person, len(weak & entry.concepts), _preference(entry), float(scores[i]))
+        own = entry.card is not None and any(entry.card.id in named for named in q.named)
+        weight = len(weak & entry.concepts) + len(places & entry.involves)
+        rank = (covered, person, weight, len(q.literal & entry.literal), own, _preference(entry), float(scores[i]))
         if chosen is None or rank > chosen[0]:
             chosen = (rank, entry)
     return chosen[1] if chosen else None
 
 
+def _other_side(q: Question, entry: Entry) -> bool:
+    """The entry speaks of another side's thing: "the Russian delegation" for "the Ukrainian one"."""
+    return any(thing == t and side != s for side, thing in q.sides for s, t in entry.sides)
+
+
 def _preference(entry: Entry) -> int:
-    """Facts before sentences; the summary's facts after those of the card they come from."""
+    """Facts before sentences; a card's main fact before its details; the summary's facts last."""
     if entry.card is None:
         return 0
-    return 1 if entry.card.kind == "summary" else 2
+    if entry.card.kind == "summary":
+        return 1
+    return 2 if entry.field is not None and "[" in entry.field else 3
 
 
 # --- replies ---------------------------------------------------------------------------------

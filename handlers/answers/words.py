@@ -26,13 +26,15 @@ if in into is isn it its itself just let ll m may me might more most much must m
 nor not now o of off on once one only or other our ours ourselves out over own please re really
 s same shall she should so some something such t than that the their theirs them themselves then
 there these they this those through to too under until up upon us ve very want was wasn way we
-were weren what whats when where whether which while who whom whose why will with won would wouldn
+were weren what whats when where whether which while who whom whose why will with wont would wouldn
 y yet you your yours yourself hey hi ok okay pls plz thanks thank-you tell know explain mean means
 meant exactly actually basically briefly quickly simply simple terms words detail details info
-information bit little kind sort like say says said think thinks thought going happen happens
+information bit little kind sort like think thinks thought going happen happens
 happened happening take place took taking held hold holding be anyone someone somebody anybody
 people person thing things stuff anything everything question answer bot article story news
-report reported briefing regarding concerning
+report reported briefing regarding concerning play plays played playing seem seems look looks
+matter matters saying tells telling told speak speaks
+speaking spoke spoken
 """.split())
 
 # Words that make a question a question; they are never content.
@@ -47,15 +49,15 @@ WEAK = frozenset({
     "posit", "role", "date", "day", "time", "purpos", "plan", "expect", "next", "exact", "main",
     "current", "latest", "now", "today", "new", "specif", "offici", "realli", "number", "mani",
     "much", "involv", "part", "import", "key", "chang", "differ", "consid", "tri", "do", "did",
-    "make", "made", "go", "went", "come", "came", "want", "wish", "real", "point", "reason",
+    "make", "made", "come", "came", "want", "wish", "real", "point", "reason", "import", "chang", "say",
 })
 
 # Readers' words for the article's concepts. The first word of each group is the concept.
 _GROUPS = """
-talk talks negotiation negotiations negotiate negotiating discussion discussions dialogue summit round rounds peace-talks
+talk talks negotiation negotiations negotiate negotiating discussion discussions dialogue summit round rounds peace-talks meeting meetings
 lead leads led leading leader leaders head heads headed heading chief chair chairs chaired spearhead spearheads spearheading helm in-charge-of
-meet meets met meeting meetings
-visit visits visited trip trips travel travelled traveled journey went-to go-to came-to
+meet meets met
+visit visits visited trip trips travel travels travelled traveled journey go goes went gone came-to
 purpos aim aims goal goals reason reasons objective objectives intent intention why-did
 fail fails failed failure collapse collapses collapsed breakdown break-down fall-apart falls-apart unsuccessful
 succeed succeeds success successful fruitful work-out works-out
@@ -87,6 +89,9 @@ foreign foreign-affairs
 start starts started begin begins began beginning
 militari military army troops attacks attack
 sincer sincerity sincere genuine genuinely serious seriously honest
+import important importance pivotal crucial vital significant significance critical key
+say said says saying stated state states emphasized emphasised suggested suggesting indicated noted stressed remarked
+chang change changes changed alter alters altered shift shifts transform reshape
 """
 
 # Beginnings of transliterated Russian, Ukrainian and Turkish words, and the concept each is.
@@ -111,13 +116,13 @@ _FOREIGN = {
 # Question words of other languages, by the kind of question they open (transliterated).
 FOREIGN_KINDS: tuple[tuple[str, str], ...] = (
     ("chto budet esli", "whatif"), ("shcho bude yakshcho", "whatif"), ("ne olur", "whatif"),
-    ("kto", "who"), ("khto", "who"), ("kim", "who"), ("kimin", "who"),
-    ("kogda", "when"), ("koly", "when"), ("ne zaman", "when"), ("kakogo chisla", "when"),
+    ("kto", "who"), ("khto", "who"), ("kim", "who"), ("kimin", "who"), ("kimdir", "who"),
+    ("kogda", "when"), ("koly", "when"), ("koli", "when"), ("ne zaman", "when"), ("kakogo chisla", "when"),
     ("gde", "where"), ("de", "where"), ("kuda", "where"), ("nerede", "where"), ("nerde", "where"),
     ("v kakom gorode", "where"), ("v yakomu misti", "where"), ("hangi sehirde", "where"),
     ("pochemu", "why"), ("zachem", "why"), ("chomu", "why"), ("navishcho", "why"), ("neden", "why"),
     ("niye", "why"), ("nicin", "why"),
-    ("skolko", "howmany"), ("skilky", "howmany"), ("kac", "howmany"),
+    ("skolko", "howmany"), ("skilky", "howmany"), ("skilki", "howmany"), ("kac", "howmany"),
     ("chto", "what"), ("shcho", "what"), ("ne", "what"), ("kakoi", "what"), ("yakyi", "what"),
 )
 FOREIGN_STOPWORDS = frozenset("""
@@ -126,6 +131,7 @@ li chy bude budut budet proidut proydut proyde projdut proydet prokhodyat vidbud
 sostoyatsya sostoitsya mistse mesto bir mi mu mı bu ve ile icin kadar olacak olan oldu var yok
 """.split())
 
+NATIONS = frozenset({"russia", "ukrain", "turkey", "usa"})  # the concepts that tell one side from another
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.'_][a-z0-9]+)*\.?")
 _USA_BEFORE = frozenset("president stance position sanctions government administration actions "
                         "relations officials side view reaction response".split())
@@ -193,6 +199,11 @@ def tokens(text: str) -> list[str]:
             continue
         out.append(concept(bare))
     return out
+
+
+def sides(concepts: list[str]) -> set[tuple[str, str]]:
+    """(side, thing) pairs: "the Russian delegation" -> ("russia", "delegation")."""
+    return {(a, b) for a, b in zip(concepts, concepts[1:], strict=False) if a in NATIONS and b not in NATIONS}
 
 
 def _followed_by(seq: list[str], i: int, wanted: frozenset[str]) -> bool:
