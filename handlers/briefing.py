@@ -40,7 +40,8 @@ def source_of(b: Briefing, *quotes: str) -> Source:
     The seed's title is the editor's, not the article's headline, so it is never shown as one;
     the article's date is the latest date it reports, and is said to be.
     """
-    return Source(_("The article on {topic}").format(topic=b.deck.title), as_of(b), tuple(dict.fromkeys(quotes)))
+    article = _("The article on {topic}").format(topic=b.deck.title)
+    return Source(article, as_of(b), tuple(dict.fromkeys(quotes)))
 
 
 def as_of(b: Briefing) -> str:
@@ -101,8 +102,9 @@ def not_found(b: Briefing, found: Lookup, raw: str, listing: tuple[AnyCard, ...]
     lead = _("Did you mean:") if found.candidates else _("It covers:")
     bullets = tuple(c.label for c in offered)
     if answer_index(b).occurs(raw):  # the article has these words: they are just not such a card
-        return Reply(_("Not one of these"), (Section(_(messages.IN_ARTICLE_TEXT).format(name=name)),
-                                            Section(lead, bullets=bullets)), card_actions(offered), tone="notice")
+        text = _(messages.IN_ARTICLE_TEXT).format(name=name)
+        return Reply(_("Not one of these"), (Section(text), Section(lead, bullets=bullets)),
+                     card_actions(offered), tone="notice")
     text = _(messages.NOT_IN_BRIEFING_TEXT).format(name=name)
     return Reply(_(messages.NOT_IN_BRIEFING_TITLE), (Section(text), Section(lead, bullets=bullets)),
                  card_actions(offered), tone="notice", unanswered=True)
@@ -149,6 +151,10 @@ def help_(b: Briefing, q: Query, ctx: Context) -> Reply:
 
 @command("summary", "The story in a few lines")
 def summary(b: Briefing, q: Query, ctx: Context) -> Reply:
+    return summary_reply(b, ctx)
+
+
+def summary_reply(b: Briefing, ctx: Context) -> Reply:
     card: SummaryCard = b.deck.summary
     line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), ctx.zone, b.seed.as_of)
     return Reply(

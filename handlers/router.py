@@ -10,10 +10,11 @@ from rapidfuzz import fuzz, process
 from content.loader import Briefing
 from content.text import fold
 from handlers import briefing, messages
+from handlers.answers.questions import Kind
 from handlers.answers.replies import not_understood, respond
 from handlers.context import Context
 from handlers.i18n import _
-from handlers.matching import index
+from handlers.matching import PEOPLE, index
 from handlers.registry import REGISTRY, Query
 from handlers.reply import Action, Reply, Section, clip, echo
 
@@ -44,7 +45,7 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 _QUESTION_MAX = 400
-_BARE_NAME_WORDS = 3  # longer texts are questions, answered from the index, even when they hold a name  # a question's opening words are all the patterns look at
+_BARE_NAME_WORDS = 3  # longer texts are questions, answered from the index, even when they hold a name
 
 
 def _first_word(text: str) -> tuple[str, str]:
@@ -105,7 +106,11 @@ def unknown_command(name: str) -> Reply:
 
 # What each asking command looks for first; when its words name no such card, the command's
 # words are answered as a question of its kind ("/who presidential aide", "who proposed it?").
-_ASKING = {"who": briefing.PEOPLE, "when": briefing.EVENTS, "where": briefing.PLACES | briefing.EVENTS}
+_ASKING: dict[str, frozenset[str]] = {
+    "who": PEOPLE, "when": briefing.EVENTS, "where": briefing.PLACES | briefing.EVENTS}
+
+
+_KINDS: dict[str, Kind] = {"who": "who", "when": "when", "where": "where"}
 
 
 def _names_no_card(b: Briefing, query: Query) -> bool:
@@ -124,8 +129,7 @@ async def dispatch(b: Briefing, query: Query, ctx: Context) -> Reply:
     if cmd is None:
         return unknown_command(query.command)
     if _names_no_card(b, query):
-        kind = "who" if query.command == "who" else "when" if query.command == "when" else "where"
-        return respond(b, query.args, ctx, kind=kind)
+        return respond(b, query.args, ctx, kind=_KINDS[query.command])
     result = cmd.handler(b, query, ctx)
     return await result if inspect.isawaitable(result) else result
 

@@ -118,7 +118,8 @@ class BriefingService:
             await asyncio.wait_for(self.unanswered.record(self.briefing.deck.id, text, chat.platform,
                                                           self.clock.now()), _KEEP_TIMEOUT)
         except Exception as exc:  # the reader still gets the answer; the log says what was lost
-            log.warning("unanswered question not kept platform=%s error=%s", chat.platform, type(exc).__name__)
+            log.warning("unanswered question not kept platform=%s error=%s", chat.platform,
+                        type(exc).__name__)
 
     def _remember(self, key: str, topic: str) -> None:
         self._last_topic[key] = topic

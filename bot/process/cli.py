@@ -220,7 +220,8 @@ def _positive(text: str) -> int:
 async def _unanswered(settings: Settings, since: dt.datetime | None, limit: int) -> list[Any]:
     from bot.store import default_url, open_store
 
-    url = settings.database_url.get_secret_value() if settings.database_url else default_url(settings.data_dir)
+    given = settings.database_url
+    url = given.get_secret_value() if given else default_url(settings.data_dir)
     store = await open_store(url)
     try:
         return list(await store.questions.most_asked(since, limit))
@@ -245,7 +246,8 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 
 def add_questions_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    questions = sub.add_parser("questions", help="list the questions the bot could not answer, most asked first")
+    questions = sub.add_parser("questions",
+                               help="list the questions the bot could not answer, most asked first")
     questions.add_argument("--since", type=_since, default=None, metavar="DATE",
                            help="only those asked since this date (UTC) or moment, e.g. 2025-06-01")
     questions.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N (default 20)")

@@ -40,8 +40,9 @@ class Metrics:
         r = self.registry
         self.commands = Counter("briefing_commands", "Commands answered, by platform, command and outcome",
                                 ["platform", "command", "outcome"], registry=r)
-        self.questions = Counter("briefing_questions", "Questions in plain words (and commands not answered), "
-                                 "by platform and whether the article answered them",
+        self.questions = Counter("briefing_questions",
+                                 "Questions in plain words (and commands not answered), by platform and "
+                                 "whether the article answered them",
                                  ["platform", "answered"], registry=r)
         self.command_seconds = Histogram("briefing_command_duration_seconds", "Time to answer a command",
                                          ["platform"], buckets=_LATENCY_BUCKETS, registry=r)

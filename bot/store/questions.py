@@ -15,7 +15,7 @@ TEXT_MAX = 200
 
 
 def normalise(text: str) -> str:
-    """One line, lower case, no closing marks: "Has a ceasefire  been agreed?" -> "has a ceasefire been agreed"."""
+    """One line, lower case, no closing marks: "Is there a  ceasefire?" -> "is there a ceasefire"."""
     flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     return flat.casefold().strip(" ?!.…")[:TEXT_MAX]
 
@@ -40,8 +40,8 @@ class Questions:
         if not words:
             return
         async with self.writing.core() as conn:
-            await conn.execute(insert(UnansweredRow).values(deck=deck[:40], text=words, platform=platform[:16],
-                                                            asked_at=at))
+            await conn.execute(insert(UnansweredRow).values(
+                deck=deck[:40], text=words, platform=platform[:16], asked_at=at))
 
     async def most_asked(self, since: dt.datetime | None = None, limit: int = 50) -> list[Asked]:
         """The questions asked most often (since `since`), most asked first."""
@@ -58,7 +58,8 @@ class Questions:
     @staticmethod
     async def _platforms(session: AsyncSession, texts: list[str],
                          since: dt.datetime | None) -> dict[str, tuple[str, ...]]:
-        query = select(UnansweredRow.text, UnansweredRow.platform).distinct().where(UnansweredRow.text.in_(texts))
+        query = (select(UnansweredRow.text, UnansweredRow.platform).distinct()
+                 .where(UnansweredRow.text.in_(texts)))
         if since is not None:
             query = query.where(UnansweredRow.asked_at >= since)
         found: dict[str, list[str]] = {}

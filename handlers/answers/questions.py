@@ -24,6 +24,7 @@ from handlers.answers.words import (
     words,
 )
 
+QUESTION_MAX = 400  # no question is longer; reading more of a pasted text only costs time
 Kind = Literal["who", "when", "where", "why", "whatif", "yesno", "howmany", "what"]
 KINDS: tuple[Kind, ...] = ("who", "when", "where", "why", "whatif", "yesno", "howmany", "what")
 
@@ -127,6 +128,7 @@ def _opening(seq: list[str], lang: str) -> tuple[Kind | None, int]:
 
 def analyse(index: AnswerIndex, text: str, kind: Kind | None = None) -> Question:
     """Read `text` as a question; `kind` when the command already says it (`/who …`)."""
+    text = text[:QUESTION_MAX]
     lang = language(text)
     seq = words(text)
     found, skip = _opening(seq, lang) if kind is None else (kind, 0)

@@ -21,8 +21,8 @@ from handlers.answers.questions import Kind, Question, analyse
 from handlers.answers.words import tokens
 from handlers.context import Context
 from handlers.i18n import _
-from handlers.matching import Lookup
-from handlers.reply import Action, Reply, Section, echo
+from handlers.matching import PEOPLE, Lookup
+from handlers.reply import Reply, Section, echo
 
 PART = 0.6  # of a long question's content words, the share an answer must contain
 
@@ -74,7 +74,7 @@ def _bare(b: Briefing, q: Question, ctx: Context) -> Reply:
 
 def _who(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
     if q.named and not q.key:
-        return _named(b, index, q, ctx, cards.PEOPLE)
+        return _named(b, index, q, ctx, PEOPLE)
     if q.copular:
         holders = [p for p in b.deck.people if set(q.key) <= index.roles[p.id] and _names_fit(q, {p.id})]
         if len(holders) == 1:
@@ -211,7 +211,7 @@ def _card_reply(b: Briefing, card: AnyCard, ctx: Context) -> Reply:
         return cards.event_reply(b, card, ctx)
     if isinstance(card, PositionCard):
         return cards.position_reply(b, card)
-    return cards.summary(b, cards.Query("summary"), ctx)
+    return cards.summary_reply(b, ctx)
 
 
 # --- choosing what answers -----------------------------------------------------------------------
@@ -237,7 +237,8 @@ def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: 
         person = people_first and isinstance(entry.card, PersonCard)
         own = entry.card is not None and any(entry.card.id in named for named in q.named)
         weight = len(weak & entry.concepts) + len(places & entry.involves)
-        rank = (covered, person, weight, len(q.literal & entry.literal), own, _preference(entry), float(scores[i]))
+        literal = len(q.literal & entry.literal)
+        rank = (covered, person, weight, literal, own, _preference(entry), float(scores[i]))
         if chosen is None or rank > chosen[0]:
             chosen = (rank, entry)
     return chosen[1] if chosen else None
@@ -300,8 +301,9 @@ def _line(q: Question) -> str:
         shown = ", ".join(f"“{echo(w)}”" for w in q.unknown[:3])
         return _("The article doesn't mention {words}.").format(words=shown)
     rest = echo(q.rest) if q.language == "en" else ""
+    who = _("The article doesn't name {rest}.") if q.copular else _("The article doesn't say who {rest}.")
     templates = {
-        "who": _("The article doesn't say who {rest}.") if not q.copular else _("The article doesn't name {rest}."),
+        "who": who,
         "when": _("The article doesn't say when {rest}."),
         "where": _("The article doesn't say where {rest}."),
         "why": _("The article doesn't say why {rest}."),

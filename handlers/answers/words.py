@@ -8,6 +8,7 @@ and mapped by their beginnings onto the same English concepts, for the common qu
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -49,17 +50,20 @@ WEAK = frozenset({
     "posit", "role", "date", "day", "time", "purpos", "plan", "expect", "next", "exact", "main",
     "current", "latest", "now", "today", "new", "specif", "offici", "realli", "number", "mani",
     "much", "involv", "part", "import", "key", "chang", "differ", "consid", "tri", "do", "did",
-    "make", "made", "come", "came", "want", "wish", "real", "point", "reason", "import", "chang", "say",
+    "make", "made", "come", "came", "want", "wish", "real", "point", "reason", "say",
 })
 
 # Readers' words for the article's concepts. The first word of each group is the concept.
 _GROUPS = """
-talk talks negotiation negotiations negotiate negotiating discussion discussions dialogue summit round rounds peace-talks meeting meetings
-lead leads led leading leader leaders head heads headed heading chief chair chairs chaired spearhead spearheads spearheading helm in-charge-of
+talk talks negotiation negotiations negotiate negotiating discussion discussions dialogue summit round rounds
+talk peace-talks meeting meetings
+lead leads led leading leader leaders head heads headed heading chief chair chairs chaired
+lead spearhead spearheads spearheading helm in-charge-of
 meet meets met
 visit visits visited trip trips travel travels travelled traveled journey go goes went gone came-to
 purpos aim aims goal goals reason reasons objective objectives intent intention why-did
-fail fails failed failure collapse collapses collapsed breakdown break-down fall-apart falls-apart unsuccessful
+fail fails failed failure collapse collapses collapsed breakdown break-down fall-apart falls-apart
+fail unsuccessful
 succeed succeeds success successful fruitful work-out works-out
 host hosts hosting hosted venue organise organize organises organizes organising organizing
 thank thanks thanked gratitude grateful
@@ -90,7 +94,8 @@ start starts started begin begins began beginning
 militari military army troops attacks attack
 sincer sincerity sincere genuine genuinely serious seriously honest
 import important importance pivotal crucial vital significant significance critical key
-say said says saying stated state states emphasized emphasised suggested suggesting indicated noted stressed remarked
+say said says saying stated state states emphasized emphasised suggested suggesting indicated noted
+say stressed remarked
 chang change changes changed alter alters altered shift shifts transform reshape
 """
 
@@ -203,7 +208,7 @@ def tokens(text: str) -> list[str]:
 
 def sides(concepts: list[str]) -> set[tuple[str, str]]:
     """(side, thing) pairs: "the Russian delegation" -> ("russia", "delegation")."""
-    return {(a, b) for a, b in zip(concepts, concepts[1:], strict=False) if a in NATIONS and b not in NATIONS}
+    return {(a, b) for a, b in itertools.pairwise(concepts) if a in NATIONS and b not in NATIONS}
 
 
 def _followed_by(seq: list[str], i: int, wanted: frozenset[str]) -> bool:
