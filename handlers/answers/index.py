@@ -94,7 +94,7 @@ class AnswerIndex:
         for i, s in enumerate(split):
             text = article[s.start:s.end]
             named = self.mentioned(text)
-            if i and split[i - 1].paragraph == s.paragraph and _opens_with_pronoun(text):
+            if i and split[i - 1].paragraph == s.paragraph and _has_pronoun(text):
                 named |= self.mentioned(article[split[i - 1].start:split[i - 1].end])
             found = tokens(text)
             yield Entry(text, text, frozenset(found), tuple(found), frozenset(sides(found)), _literal(text),
@@ -143,9 +143,9 @@ def _literal(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in STOPWORDS)
 
 
-def _opens_with_pronoun(text: str) -> bool:
-    first = text.split(maxsplit=1)[0].lower().strip(",") if text.strip() else ""
-    return first in {"he", "she", "they", "his", "her", "their", "however", "this", "it"}
+def _has_pronoun(text: str) -> bool:
+    """ "he", "his": a sentence that names no one speaks of someone the one before named."""
+    return bool({"he", "she", "his", "her", "him"} & set(text.lower().replace(",", " ").split()))
 
 
 def _names_of(card: AnyCard) -> tuple[str, ...]:

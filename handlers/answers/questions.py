@@ -19,6 +19,7 @@ from handlers.answers.words import (
     ascii_lower,
     concept,
     foreign_concept,
+    is_usa,
     sides,
     stem,
     words,
@@ -53,6 +54,7 @@ _WORD_KINDS: dict[str, Kind] = {
     "why": "why", "whys": "why",
 }
 _MISTYPED = ("who", "when", "where", "why")
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten hundred thousand".split())
 _DATES = frozenset(w.lower() for w in (*MONTHS, *WEEKDAYS))
 _ACTION = frozenset({"lead", "host", "propos", "announc", "meet", "visit", "thank", "present", "prepar",
                      "critic", "mediat", "disappoint", "caution", "sanction"})
@@ -164,7 +166,10 @@ class _Parts:
 def _content(index: AnswerIndex, text: str, seq: list[str], lang: str) -> _Parts:
     parts = _Parts()
     capitals = _capitalised(text)
-    for word in seq:
+    for i, word in enumerate(seq):
+        if is_usa(seq, i):
+            parts.concepts.append("usa")
+            continue
         bare = word.removesuffix("'s").replace("'", "").rstrip(".")
         if not bare or bare in STOPWORDS or bare in QUESTION_WORDS or bare in _AUXILIARIES:
             continue
@@ -188,7 +193,7 @@ def _place(index: AnswerIndex, word: str, bare: str, lang: str, capital: bool, p
         if name.cards not in parts.named:
             parts.named.append(name.cards)
         return
-    if bare.isdigit() or bare in _DATES:  # a date narrows a question down; it is not its topic
+    if bare.isdigit() or bare in _DATES or bare in _NUMBER_WORDS:  # a date narrows a question down; it is not its topic
         parts.concepts.append("date")
         return
     found = concept(word) if lang == "en" else (foreign_concept(bare) or concept(word))

@@ -172,8 +172,8 @@ def _place_of(b: Briefing, entry: Entry) -> PlaceCard | None:
 
 
 def _what(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
-    if q.named and not q.key:
-        return _named(b, index, q, ctx, None)
+    if q.named and not q.key:  # one name: its card; several and nothing else: nothing ties them
+        return _named(b, index, q, ctx, None) if len(q.named) == 1 else doesnt_say(b, q)
     entry = best(index, q)
     if entry is None:
         card = _topic(index, q)
@@ -227,7 +227,7 @@ def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: 
     need = len(key) if whole or len(key) <= 2 else math.ceil(PART * len(key))
     weak = set(q.weak)
     scores = index.scores(q.query)
-    chosen: tuple[tuple[int, bool, int, int, bool, int, float], Entry] | None = None
+    chosen: tuple[tuple[int, bool, bool, int, int, bool, int, float], Entry] | None = None
     people = tuple(n for n in q.named if any(index.cards[i].kind == "person" for i in n))
     places = {i for n in q.named for i in n} - {i for n in people for i in n}
     for i, entry in enumerate(index.entries):
@@ -235,10 +235,11 @@ def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: 
         if covered < need or not all(n & entry.involves for n in people) or _other_side(q, entry):
             continue
         person = people_first and isinstance(entry.card, PersonCard)
+        label = entry.field in ("role", "affiliation") and not people_first
         own = entry.card is not None and any(entry.card.id in named for named in q.named)
         weight = len(weak & entry.concepts) + len(places & entry.involves)
         literal = len(q.literal & entry.literal)
-        rank = (covered, person, weight, literal, own, _preference(entry), float(scores[i]))
+        rank = (covered, person, not label, weight, literal, own, _preference(entry), float(scores[i]))
         if chosen is None or rank > chosen[0]:
             chosen = (rank, entry)
     return chosen[1] if chosen else None
@@ -253,8 +254,8 @@ def _preference(entry: Entry) -> int:
     """Facts before sentences; a card's main fact before its details; the summary's facts last."""
     if entry.card is None:
         return 0
-    if entry.card.kind == "summary":
-        return 1
+    if entry.card.kind == "summary" or entry.field in ("role", "affiliation"):
+        return 1  # a label ("Turkey", "President") answers "who", not "what"
     return 2 if entry.field is not None and "[" in entry.field else 3
 
 
@@ -276,7 +277,7 @@ def fact_reply(b: Briefing, entry: Entry, title: str | None = None, card: AnyCar
 def _sentence_reply(b: Briefing, entry: Entry) -> Reply:
     involved = _involved(b, entry)
     follow = [(cards.short(c), cards.command_for(c)) for c in involved[:3]]
-    return Reply(_("In the article's words"), (Section(_("No card holds this; the article says:")),),
+    return Reply(_("In the article's words"), (Section(_("The article says:")),),
                  cards.actions(*follow, (_("The article"), "source")), cards.source_of(b, entry.text),
                  topic=involved[0].id if len(involved) == 1 else None)
 
@@ -326,7 +327,9 @@ def covers(b: Briefing) -> str:
 def _not_named(b: Briefing, q: Question) -> Reply:
     """A who- or where-question whose words the article never uses: no one, nowhere of that name."""
     listing = b.deck.people if q.kind == "who" else b.deck.places
-    reply = cards.not_found(b, Lookup("none", q.rest), " ".join(q.unknown) or q.rest, listing)
+    head, _sep, tail = q.rest.partition(" ")
+    asked = tail if head.lower() in ("is", "was", "are", "were") and tail else q.rest  # "is Zelensky"
+    reply = cards.not_found(b, Lookup("none", q.rest), asked, listing)
     return dataclasses.replace(reply, unanswered=True)
 
 

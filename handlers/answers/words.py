@@ -33,7 +33,7 @@ meant exactly actually basically briefly quickly simply simple terms words detai
 information bit little kind sort like think thinks thought going happen happens
 happened happening take place took taking held hold holding be anyone someone somebody anybody
 people person thing things stuff anything everything question answer bot article story news
-report reported briefing regarding concerning play plays played playing seem seems look looks
+report reported briefing regarding concerning im ive id youre dont cant doesnt didnt isnt wont deal play plays played playing seem seems look looks
 matter matters saying tells telling told speak speaks
 speaking spoke spoken
 """.split())
@@ -196,7 +196,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     seq = words(text)
     for i, word in enumerate(seq):
-        if word in ("us", "u.s", "u.s.") and (word != "us" or _followed_by(seq, i, _USA_BEFORE)):
+        if is_usa(seq, i):
             out.append("usa")
             continue
         bare = word.removesuffix("'s").rstrip(".'")
@@ -211,5 +211,9 @@ def sides(concepts: list[str]) -> set[tuple[str, str]]:
     return {(a, b) for a, b in itertools.pairwise(concepts) if a in NATIONS and b not in NATIONS}
 
 
-def _followed_by(seq: list[str], i: int, wanted: frozenset[str]) -> bool:
-    return i + 1 < len(seq) and seq[i + 1] in wanted
+def is_usa(seq: list[str], i: int) -> bool:
+    """ "U.S.", "the US", "US sanctions": the country, not the pronoun "us"."""
+    word = seq[i]
+    if word in ("u.s", "u.s."):
+        return True
+    return word == "us" and ((i + 1 < len(seq) and seq[i + 1] in _USA_BEFORE) or (i > 0 and seq[i - 1] == "the"))
