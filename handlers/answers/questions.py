@@ -193,7 +193,7 @@ def _place(index: AnswerIndex, word: str, bare: str, lang: str, capital: bool, p
         if name.cards not in parts.named:
             parts.named.append(name.cards)
         return
-    if bare.isdigit() or bare in _DATES or bare in _NUMBER_WORDS:  # a date narrows a question down; it is not its topic
+    if bare.isdigit() or bare in _DATES or bare in _NUMBER_WORDS:  # a date narrows a question down
         parts.concepts.append("date")
         return
     found = concept(word) if lang == "en" else (foreign_concept(bare) or concept(word))

@@ -33,7 +33,8 @@ meant exactly actually basically briefly quickly simply simple terms words detai
 information bit little kind sort like think thinks thought going happen happens
 happened happening take place took taking held hold holding be anyone someone somebody anybody
 people person thing things stuff anything everything question answer bot article story news
-report reported briefing regarding concerning im ive id youre dont cant doesnt didnt isnt wont deal play plays played playing seem seems look looks
+report reported briefing regarding concerning im ive id youre dont cant doesnt didnt isnt wont deal
+play plays played playing seem seems look looks
 matter matters saying tells telling told speak speaks
 speaking spoke spoken
 """.split())
@@ -216,4 +217,5 @@ def is_usa(seq: list[str], i: int) -> bool:
     word = seq[i]
     if word in ("u.s", "u.s."):
         return True
-    return word == "us" and ((i + 1 < len(seq) and seq[i + 1] in _USA_BEFORE) or (i > 0 and seq[i - 1] == "the"))
+    before_noun = i + 1 < len(seq) and seq[i + 1] in _USA_BEFORE
+    return word == "us" and (before_noun or (i > 0 and seq[i - 1] == "the"))
