@@ -8,6 +8,7 @@ an answer must contain the question's own content words, not merely score well.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,10 @@ from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, Posit
 from content.text import fold
 from handlers.answers import sentences
 from handlers.answers.words import CONCEPTS, QUESTION_WORDS, STOPWORDS, concept, sides, stem, tokens, words
+
+# bm25s sets its own logger to DEBUG on import, so every index built would log through the
+# process's handlers; its messages are progress notes, not ours to show.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 TYPO_CUTOFF = 82  # how alike an unknown word must be to a known one to be read as it
 
@@ -34,6 +39,7 @@ class Entry:
     ranked: tuple[str, ...]  # concepts BM25 ranks it by (a fact's quote too)
     sides: frozenset[tuple[str, str]]  # whose thing it speaks of: ("russia", "delegation")
     literal: frozenset[str]  # plain stems of what is shown: the reader's very words rank first
+    sequence: tuple[str, ...]  # concepts of what is shown, in order: who does what comes first
     involves: frozenset[str]  # ids of the cards it is about or names
     card: AnyCard | None = None
     field: str | None = None  # the fact's place in its card: "role", "did[2]"
@@ -85,7 +91,7 @@ class AnswerIndex:
                 said = tokens(fact.text)
                 yield Entry(fact.text, fact.quote, frozenset(shown), tuple(shown + tokens(fact.quote)),
                             frozenset(sides(said) | sides(tokens(fact.quote))),
-                            _literal(" ".join((fact.text, *_names_of(card)))),
+                            _literal(" ".join((fact.text, *_names_of(card)))), tuple(said),
                             frozenset(involves), card, field)
 
     def _sentences(self) -> Iterable[Entry]:
@@ -98,7 +104,7 @@ class AnswerIndex:
                 named |= self.mentioned(article[split[i - 1].start:split[i - 1].end])
             found = tokens(text)
             yield Entry(text, text, frozenset(found), tuple(found), frozenset(sides(found)), _literal(text),
-                        frozenset(named), span=(s.start, s.end))
+                        tuple(found), frozenset(named), span=(s.start, s.end))
 
     # --- looking up ----------------------------------------------------------------------------
 

@@ -50,6 +50,8 @@ def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply
     if q.name_like or (q.unknown and len(q.key) < 2):
         return doesnt_say(b, q)  # "is there a ceasefire?", "the weather in Istanbul": not in the article
     if q.key and not q.named and set(q.key) <= index.common and q.kind not in ("when", "where"):
+        if q.kind == "howmany":
+            return doesnt_say(b, q, _("The article gives no figure for that."))
         card = _topic(index, q)  # "russia ukraine war": the story's background, no one fact
         return _card_reply(b, card, ctx) if card is not None else doesnt_say(b, q)
     by_kind: dict[str, Callable[[Briefing, AnswerIndex, Question, Context], Reply]] = {
@@ -172,8 +174,12 @@ def _place_of(b: Briefing, entry: Entry) -> PlaceCard | None:
 
 
 def _what(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
-    if q.named and not q.key:  # one name: its card; several and nothing else: nothing ties them
-        return _named(b, index, q, ctx, None) if len(q.named) == 1 else doesnt_say(b, q)
+    if q.named and not q.key:  # one name: its card; two people: what ties them; else nothing does
+        if len(q.named) == 1:
+            return _named(b, index, q, ctx, None)
+        people = [n for n in q.named if any(index.cards[i].kind == "person" for i in n)]
+        entry = best(index, q) if len(people) >= 2 else None
+        return fact_reply(b, entry) if entry is not None else doesnt_say(b, q)
     entry = best(index, q)
     if entry is None:
         card = _topic(index, q)
@@ -186,15 +192,17 @@ def _what(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
 def _topic(index: AnswerIndex, q: Question) -> AnyCard | None:
     """A card whose very names are what the question asks about ("что на кону?": the stakes)."""
     key = set(q.key)
-    for card in index.cards.values():
-        if not isinstance(card, PersonCard) and key <= set(tokens(" ".join(card.names()))):
-            return card
-    return None
+    found = [c for c in index.cards.values()
+             if not isinstance(c, PersonCard) and key <= set(tokens(" ".join(c.names())))]
+    found.sort(key=lambda c: c.id != index.briefing.deck.main_event)  # the story's own event first
+    return found[0] if found else None
 
 
 def _named(b: Briefing, index: AnswerIndex, q: Question, ctx: Context, kinds: frozenset[str] | None) -> Reply:
     """The card of the one person or place the question names; "which one?" when a name fits several."""
     ids = set.intersection(*(set(n) for n in q.named)) if q.named else set()
+    if kinds is not None and not ids:  # "кто такой Фидан и … в Москву": the person asked about
+        ids = {i for n in q.named for i in n if index.cards[i].kind in kinds}
     found = [index.cards[i] for i in sorted(ids) if kinds is None or index.cards[i].kind in kinds]
     if len(found) == 1:
         return _card_reply(b, found[0], ctx)
@@ -227,7 +235,7 @@ def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: 
     need = len(key) if whole or len(key) <= 2 else math.ceil(PART * len(key))
     weak = set(q.weak)
     scores = index.scores(q.query)
-    chosen: tuple[tuple[int, bool, bool, int, int, bool, int, float], Entry] | None = None
+    chosen: tuple[tuple[int, int, bool, bool, int, int, bool, int, float], Entry] | None = None
     people = tuple(n for n in q.named if any(index.cards[i].kind == "person" for i in n))
     places = {i for n in q.named for i in n} - {i for n in people for i in n}
     for i, entry in enumerate(index.entries):
@@ -239,10 +247,17 @@ def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: 
         own = entry.card is not None and any(entry.card.id in named for named in q.named)
         weight = len(weak & entry.concepts) + len(places & entry.involves)
         literal = len(q.literal & entry.literal)
-        rank = (covered, person, not label, weight, literal, own, _preference(entry), float(scores[i]))
+        # For "who hosts…": "Turkey hosts the negotiations" before "Thanked Turkey for hosting".
+        early = -_first(entry, q.key[0]) if people_first and q.key else 0
+        rank = (covered, early, person, not label, weight, literal, own, _preference(entry), float(scores[i]))
         if chosen is None or rank > chosen[0]:
             chosen = (rank, entry)
     return chosen[1] if chosen else None
+
+
+def _first(entry: Entry, deed: str) -> int:
+    """How far into what is shown the question's first word (its deed) comes: the doer is before it."""
+    return next((i for i, c in enumerate(entry.sequence) if c == deed), len(entry.sequence))
 
 
 def _other_side(q: Question, entry: Entry) -> bool:

@@ -69,7 +69,7 @@ succeed succeeds success successful fruitful work-out works-out
 host hosts hosting hosted venue organise organize organises organizes organising organizing
 thank thanks thanked gratitude grateful
 usa us u.s. u.s america american americans united-states washington
-russia russian russians kremlin
+russia russian russians kremlin moscow
 turkey turkish turkiye
 ukrain ukraine ukrainian ukrainians
 sanction sanctions sanctioned penalty penalties
@@ -85,7 +85,7 @@ mediat mediator mediators mediate mediation broker brokering intermediary
 critic critics criticism criticisms criticise criticize criticised criticized accuse accused accusation
 disappoint disappointed disappointment displeasure unhappy upset angry frustrated frustration
 caution cautious careful wary hesitant reluctant
-present presents presented presenting presentation
+present presents presented presenting presentation bring brings brought
 prepar prepare prepared prepares preparing drafted draft
 aide aides adviser advisers advisor advisors assistant
 presid president presidents
@@ -96,7 +96,7 @@ militari military army troops attacks attack
 sincer sincerity sincere genuine genuinely serious seriously honest
 import important importance pivotal crucial vital significant significance critical key
 say said says saying stated state states emphasized emphasised suggested suggesting indicated noted
-say stressed remarked
+say stressed remarked talk-about talked-about talks-about spoke-about speak-about spoken-about
 chang change changes changed alter alters altered shift shifts transform reshape
 """
 
