@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from content.loader import Briefing
 from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, PositionCard
-from content.text import fold
+from content.text import MONTHS, WEEKDAYS, fold
 from handlers.answers import sentences
 from handlers.answers.words import CONCEPTS, QUESTION_WORDS, STOPWORDS, concept, sides, stem, tokens, words
 
@@ -91,7 +91,7 @@ class AnswerIndex:
                 said = tokens(fact.text)
                 yield Entry(fact.text, fact.quote, frozenset(shown), tuple(shown + tokens(fact.quote)),
                             frozenset(sides(said) | sides(tokens(fact.quote))),
-                            _literal(" ".join((fact.text, *_names_of(card)))), tuple(said),
+                            _literal(" ".join((fact.text, *_names_of(card)))), _sequence(said),
                             frozenset(involves), card, field)
 
     def _sentences(self) -> Iterable[Entry]:
@@ -104,7 +104,7 @@ class AnswerIndex:
                 named |= self.mentioned(article[split[i - 1].start:split[i - 1].end])
             found = tokens(text)
             yield Entry(text, text, frozenset(found), tuple(found), frozenset(sides(found)), _literal(text),
-                        tuple(found), frozenset(named), span=(s.start, s.end))
+                        _sequence(found), frozenset(named), span=(s.start, s.end))
 
     # --- looking up ----------------------------------------------------------------------------
 
@@ -143,6 +143,14 @@ class AnswerIndex:
         if not known:
             return np.zeros(len(self.entries))
         return np.asarray(self._bm25.get_scores(known))
+
+
+_CALENDAR = frozenset(concept(w.lower()) for w in (*MONTHS, *WEEKDAYS))
+
+
+def _sequence(concepts: list[str]) -> tuple[str, ...]:
+    """The concepts in order, dates left out: "Announced, on 29 May 2025, a proposal" leads with the deed."""
+    return tuple(c for c in concepts if not c.isdigit() and c not in _CALENDAR)
 
 
 def _literal(text: str) -> frozenset[str]:
