@@ -7,7 +7,9 @@ import datetime as dt
 from content.loader import Briefing
 from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, PositionCard, SummaryCard
 from handlers import eventtime, messages, timefmt
+from handlers.answers.index import answer_index
 from handlers.context import Context
+from handlers.i18n import _
 from handlers.matching import PEOPLE, Lookup, index
 from handlers.registry import REGISTRY, Query, command
 from handlers.reply import (
@@ -29,8 +31,21 @@ _LANGUAGES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkis
 
 
 def source(b: Briefing, *facts: Fact) -> Source:
-    quotes = tuple(dict.fromkeys(f.quote for f in facts))
-    return Source(b.seed.title, f"as of {timefmt.long_date(b.seed.as_of)}", quotes)
+    return source_of(b, *(f.quote for f in facts))
+
+
+def source_of(b: Briefing, *quotes: str) -> Source:
+    """The article and the verbatim passages an answer stands on.
+
+    The seed's title is the editor's, not the article's headline, so it is never shown as one;
+    the article's date is the latest date it reports, and is said to be.
+    """
+    article = _("The article on {topic}").format(topic=b.deck.title)
+    return Source(article, as_of(b), tuple(dict.fromkeys(quotes)))
+
+
+def as_of(b: Briefing) -> str:
+    return _("as of {date}, the latest date it reports").format(date=timefmt.long_date(b.seed.as_of))
 
 
 def surname(person: PersonCard) -> str:
@@ -80,15 +95,19 @@ def not_found(b: Briefing, found: Lookup, raw: str, listing: tuple[AnyCard, ...]
     """'Not in this briefing' (with suggestions), or 'which one?' when several match."""
     name = echo(raw)
     if found.outcome == "ambiguous":
-        text = messages.AMBIGUOUS_TEXT.format(name=name)
-        return Reply(messages.AMBIGUOUS_TITLE, (Section(text),), card_actions(found.candidates),
+        text = _(messages.AMBIGUOUS_TEXT).format(name=name)
+        return Reply(_(messages.AMBIGUOUS_TITLE), (Section(text),), card_actions(found.candidates),
                      tone="notice")
-    text = messages.NOT_IN_BRIEFING_TEXT.format(name=name)
     offered = found.candidates or listing
-    lead = "Did you mean:" if found.candidates else "It covers:"
+    lead = _("Did you mean:") if found.candidates else _("It covers:")
     bullets = tuple(c.label for c in offered)
-    return Reply(messages.NOT_IN_BRIEFING_TITLE, (Section(text), Section(lead, bullets=bullets)),
-                 card_actions(offered), tone="notice")
+    if answer_index(b).occurs(raw):  # the article has these words: they are just not such a card
+        text = _(messages.IN_ARTICLE_TEXT).format(name=name)
+        return Reply(_("Not one of these"), (Section(text), Section(lead, bullets=bullets)),
+                     card_actions(offered), tone="notice")
+    text = _(messages.NOT_IN_BRIEFING_TEXT).format(name=name)
+    return Reply(_(messages.NOT_IN_BRIEFING_TITLE), (Section(text), Section(lead, bullets=bullets)),
+                 card_actions(offered), tone="notice", unanswered=True)
 
 
 # --- start and help --------------------------------------------------------------------
@@ -104,8 +123,8 @@ def examples(b: Briefing) -> tuple[str, ...]:
 @command("start", "What this bot is and what to ask it")
 def start(b: Briefing, q: Query, ctx: Context) -> Reply:
     main = b.deck.main
-    intro = (f"I answer questions about one news article: “{b.seed.title}” (as of "
-             f"{timefmt.long_date(b.seed.as_of)}). Every answer shows the passage it comes from.")
+    intro = _("I answer questions about one news article, on {topic}, {as_of}. Every answer shows the "
+              "passage it comes from; ask in plain words.").format(topic=b.deck.title, as_of=as_of(b))
     line = eventtime.countdown_line(b.deck, main, ctx.now(), ctx.zone, b.seed.as_of)
     return Reply(
         f"Briefing: {b.deck.title}",
@@ -132,6 +151,10 @@ def help_(b: Briefing, q: Query, ctx: Context) -> Reply:
 
 @command("summary", "The story in a few lines")
 def summary(b: Briefing, q: Query, ctx: Context) -> Reply:
+    return summary_reply(b, ctx)
+
+
+def summary_reply(b: Briefing, ctx: Context) -> Reply:
     card: SummaryCard = b.deck.summary
     line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), ctx.zone, b.seed.as_of)
     return Reply(
@@ -320,8 +343,9 @@ def where(b: Briefing, q: Query, ctx: Context) -> Reply:
     if isinstance(card, EventCard):
         card = b.deck.place(card.place)
         if card is None:
-            return Reply(messages.NOT_IN_BRIEFING_TITLE,
-                         (Section("The article does not say where that took place."),), tone="notice")
+            return Reply(_("The article doesn't say"),
+                         (Section(_("The article does not say where that took place.")),), tone="notice",
+                         unanswered=True)
     if isinstance(card, PlaceCard):
         return place_reply(b, card, ctx)
     return not_found(b, found, q.args, b.deck.places)
@@ -372,13 +396,15 @@ def card_source(b: Briefing, card: AnyCard) -> Reply:
         f"Source: {card.label}",
         sections,
         actions(("Back to the card", command_for(card)), ("The article", "source")),
-        Source(b.seed.title, f"as of {timefmt.long_date(b.seed.as_of)}"),
+        source_of(b),
         topic=card.id,
     )
 
 
 def article_reply(b: Briefing) -> Reply:
-    fields = (Field("Article", b.seed.title), Field("As of", timefmt.long_date(b.seed.as_of)),
+    fields = (Field(_("Editor's title"), b.seed.title),
+              Field(_("As of"), _("{date} (the latest date it reports)").format(
+                  date=timefmt.long_date(b.seed.as_of))),
               Field("Language", _LANGUAGES.get(b.seed.language, b.seed.language)),
               Field("Publisher", b.seed.publisher))
     text = ("Every answer is drawn from this article, and each fact keeps the sentence it comes "

@@ -23,7 +23,7 @@ NO_TIME = "time of day not announced"
 @dataclass(frozen=True, slots=True)
 class Standing:
     state: State
-    date: str  # "Monday 2 June 2025", "Before Thursday 29 May 2025", "Date not given"
+    date: str  # "Monday 2 June 2025", "Before lavrov announces … (Thursday 29 May 2025)", "Date not given"
     relative: str  # "in 2 days", "today", "18 months ago", "" when undated
     days: int | None = None  # calendar days from today to the event's day (day precision)
     left: dt.timedelta | None = None  # time to the start (minute precision)
@@ -52,11 +52,16 @@ def date_text(deck: Deck, event: EventCard, reader: ZoneInfo | None = None) -> s
         if event.precision == "minute" and (start := event.starts_at()) is not None:
             text = timefmt.long_moment(start, zone_of(event, reader))
         return text
-    dated = anchor(deck, event)
-    if dated is None or dated.date is None:
-        return "Date not given"
-    word = "Before" if event.precision == "before" else "After"
-    return f"{word} {timefmt.long_date(dated.date)}"
+    other = deck.event(event.relative_to) if event.relative_to else None
+    if other is None:
+        return _("Date not given")
+    # The article orders the event against another one, and gives no date of its own: say so,
+    # relative to that event, never as a date bound the article does not state.
+    title = other.title
+    dated = anchor(deck, other)
+    when = f" ({date_text(deck, other, reader)})" if dated is not None else ""
+    text = _("Before {event}") if event.precision == "before" else _("After {event}")
+    return text.format(event=title) + when
 
 
 def standing(deck: Deck, event: EventCard, now: dt.datetime, reader: ZoneInfo | None) -> Standing:

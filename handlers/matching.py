@@ -21,6 +21,7 @@ CLOSE = 8  # cards within this of the best are "equally good"
 SUGGEST = 65  # below this a name is not even worth suggesting
 SUBSET = 90  # every word of the query is a word of the name ("hakan" in "hakan fidan")
 CONTAINS = 85  # every word of the name is in the query ("lavrov in this story")
+WORD_ALIKE = 75  # a word of the query and a word of a name that are this alike are one word mistyped
 QUERY_MAX = 120  # no name is longer; matching more of a reader's text only costs time
 
 # Words a reader puts around a name: "who is the", "tell me about", "mr". Only leading ones
@@ -55,14 +56,29 @@ class _Name:
     card: AnyCard
 
 
+def _aligned(words: frozenset[str], name: _Name) -> bool:
+    """Every word of the query is a word of the name, give or take a typo.
+
+    Without this, "turkeys president" would come close to "russian president" as a whole
+    string, and a role question would be answered with another country's leader.
+    """
+    return all(
+        len(w) < 3 or w in name.words
+        or any(fuzz.ratio(w, n) >= WORD_ALIKE or (len(w) >= 3 and n.startswith(w)) for n in name.words)
+        for w in words
+    )
+
+
 def _score(query: str, words: frozenset[str], name: _Name) -> float:
     if query == name.folded:
         return 100.0
+    if name.words <= words and len(name.folded) >= 4:
+        return max(float(CONTAINS), fuzz.ratio(query, name.folded))
+    if not _aligned(words, name):
+        return 0.0
     score = max(fuzz.ratio(query, name.folded), fuzz.token_sort_ratio(query, name.folded))
     if words <= name.words and any(len(w) >= 3 for w in words):
         score = max(score, SUBSET)
-    if name.words <= words and len(name.folded) >= 4:
-        score = max(score, CONTAINS)
     return score
 
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-APOLOGY_TITLE = "Sorry, something went wrong"
-APOLOGY_TEXT = "That answer failed on our side. It has been logged; please try again in a moment."
+from handlers.i18n import N_
 
-NOT_UNDERSTOOD_TITLE = "I answer questions about this briefing"
-NOT_UNDERSTOOD_TEXT = "Try /summary or one of these: {examples}. /help lists every command."
+APOLOGY_TITLE = N_("Sorry, something went wrong")
+APOLOGY_TEXT = N_("That answer failed on our side. It has been logged; please try again in a moment.")
 
-UNKNOWN_COMMAND_TITLE = "Unknown command"
-UNKNOWN_COMMAND_TEXT = "There is no {command} here. {hint}Send /help for the list of commands."
+NOT_UNDERSTOOD_TITLE = N_("I answer questions about this briefing")
+NOT_UNDERSTOOD_TEXT = N_("Try /summary or one of these: {examples}. /help lists every command.")
 
-NOT_IN_BRIEFING_TITLE = "Not in this briefing"
-NOT_IN_BRIEFING_TEXT = "“{name}” is not named in this briefing."
+UNKNOWN_COMMAND_TITLE = N_("Unknown command")
+UNKNOWN_COMMAND_TEXT = N_("There is no {command} here. {hint}Send /help for the list of commands.")
 
-AMBIGUOUS_TITLE = "More than one match"
-AMBIGUOUS_TEXT = "“{name}” could mean any of these; pick one."
+NOT_IN_BRIEFING_TITLE = N_("Not in this briefing")
+NOT_IN_BRIEFING_TEXT = N_("“{name}” is not named in this briefing.")
 
-SUBSCRIPTIONS_UNAVAILABLE = (
+AMBIGUOUS_TITLE = N_("More than one match")
+AMBIGUOUS_TEXT = N_("“{name}” could mean any of these; pick one.")
+
+SUBSCRIPTIONS_UNAVAILABLE = N_(
     "Subscriptions need the bot's database, which this one-off question does not open. "
     "Run the bot (briefing-bot run or briefing-bot console) to subscribe."
 )
+
+IN_ARTICLE_TEXT = N_("The article mentions “{name}”, but not as one of these.")

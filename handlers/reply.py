@@ -83,6 +83,7 @@ class Reply:
     source: Source | None = None
     tone: Tone = "card"
     topic: str | None = None  # id of the card the reply is about: `/source` follows it
+    unanswered: bool = False  # the bot could not answer (kept for the editors: what the deck lacks)
 
     def plain_text(self) -> str:
         """The whole reply as plain text: the fallback every platform gets."""

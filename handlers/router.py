@@ -10,13 +10,19 @@ from rapidfuzz import fuzz, process
 from content.loader import Briefing
 from content.text import fold
 from handlers import briefing, messages
+from handlers.answers.questions import Kind
+from handlers.answers.replies import not_understood, respond
 from handlers.context import Context
-from handlers.matching import index
+from handlers.i18n import _
+from handlers.matching import PEOPLE, index
 from handlers.registry import REGISTRY, Query
 from handlers.reply import Action, Reply, Section, clip, echo
 
-# Plain questions, tried in order on the folded text. Each maps to a command; the words after
-# the match (group "rest") become its arguments.
+__all__ = ["answer", "dispatch", "not_understood", "parse", "unknown_command"]
+
+# Plain questions that ask for a whole card, tried in order on the folded text. Each maps to a
+# command; the words after the match (group "rest") become its arguments. Everything else (and
+# `/who`, `/when`, `/where` naming no card) is answered from the answer index.
 _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rx), cmd)
     for rx, cmd in (
@@ -26,10 +32,11 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(how long|how many (days|hours)|countdown|days (left|to go|until))\b(?P<rest>.*)", "countdown"),
         (r"^(what (day|date|time)|which (day|date)|at what time|timing)\b(?P<rest>.*)", "when"),
         (r"^(what place|which (city|place|country)|venue|location)\b(?P<rest>.*)", "where"),
-        (r"^(what happened|whats (happening|going on|new)|what is (this|it|going on)|summar(y|ise|ize)"
-         r"|overview|news|tldr|brief me)\b", "summary"),
+        (r"^(what happened|whats (happening|going on|new)|whats (this|it)( about)?|what is (this|it|going on)"
+         r"( about)?|summar(y|ise|ize)|overview|news|tldr|brief me)$", "summary"),
+        (r"^(summar(y|ise|ize)|overview|tldr|brief me|give me a summary)\b", "summary"),
         (r"^(sources?|quotes?|evidence|says who|citation|where does it say)\b(?P<rest>.*)", "source"),
-        (r"^(whats at stake|stakes?|positions?|what if)\b(?P<rest>.*)", "stakes"),
+        (r"^(whats at stake|stakes?|positions?)\b(?P<rest>.*)", "stakes"),
         (r"^(order of events|sequence|chronology|history)\b", "timeline"),
         (r"^(tell me about|what about|what is|whats|what are|who or what is|about|info on)\b(?P<rest>.*)",
          "topic"),
@@ -37,12 +44,14 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-_QUESTION_MAX = 400  # a question's opening words are all the patterns look at
+_QUESTION_MAX = 400
+_BARE_NAME_WORDS = 3  # longer texts are questions, answered from the index, even when they hold a name
 
 
 def _first_word(text: str) -> tuple[str, str]:
-    head, _, rest = text.partition(" ")
-    return head, rest.strip()
+    """The first word and the rest, split at any white space ("/who\nlavrov" too)."""
+    parts = text.split(maxsplit=1)
+    return (parts[0], parts[1].strip()) if len(parts) == 2 else (text.strip(), "")
 
 
 def _slash(text: str, bot_username: str | None) -> Query | None:
@@ -55,9 +64,9 @@ def _slash(text: str, bot_username: str | None) -> Query | None:
 
 def _topic(b: Briefing, args: str, text: str) -> Query:
     """Whatever card the words name, shown by the command that shows that kind of card."""
-    card, _ = briefing.resolve(b, args, None)
+    card, _found = briefing.resolve(b, args, None) if len(args.split()) <= _BARE_NAME_WORDS else (None, None)
     if card is None:
-        return Query("who", args, text)  # answers "not in this briefing" with suggestions
+        return Query("", "", text)  # a question about something that is no card: answered from the index
     head, rest = _first_word(briefing.command_for(card))
     return Query(head, rest, text)
 
@@ -76,8 +85,8 @@ def parse(b: Briefing, text: str, bot_username: str | None = None) -> Query | No
         if match:
             args = (match.groupdict().get("rest") or "").strip()
             return _topic(b, args, text) if cmd == "topic" else Query(cmd, args, text)
-    if index(b.deck).lookup(text).outcome == "found":
-        return _topic(b, text, text)  # a bare name: "Lavrov", "Istanbul"
+    if len(folded.split()) <= _BARE_NAME_WORDS and index(b.deck).lookup(text).outcome == "found":
+        return _topic(b, text, text)  # a bare name: "Lavrov", "Istanbul", "the memorandum"
     return Query("", "", text)
 
 
@@ -86,29 +95,41 @@ def _closest(name: str) -> str | None:
     return best[0] if best else None
 
 
-def not_understood(b: Briefing) -> Reply:
-    tries = ", ".join(briefing.examples(b))
-    text = messages.NOT_UNDERSTOOD_TEXT.format(examples=tries)
-    return Reply(messages.NOT_UNDERSTOOD_TITLE, (Section(text),),
-                 briefing.actions(("Summary", "summary"), ("Help", "help")), tone="notice")
-
-
 def unknown_command(name: str) -> Reply:
     close = _closest(name)
-    hint = f"Did you mean /{close}? " if close else ""
-    text = messages.UNKNOWN_COMMAND_TEXT.format(command=clip(f"/{echo(name)}", 40), hint=hint)
+    hint = _("Did you mean /{command}? ").format(command=close) if close else ""
+    text = _(messages.UNKNOWN_COMMAND_TEXT).format(command=clip(f"/{echo(name)}", 40), hint=hint)
     follow = (Action(f"/{close}", close),) if close else ()
-    return Reply(messages.UNKNOWN_COMMAND_TITLE, (Section(text),), (*follow, Action("Help", "help")),
+    return Reply(_(messages.UNKNOWN_COMMAND_TITLE), (Section(text),), (*follow, Action(_("Help"), "help")),
                  tone="notice")
+
+
+# What each asking command looks for first; when its words name no such card, the command's
+# words are answered as a question of its kind ("/who presidential aide", "who proposed it?").
+_ASKING: dict[str, frozenset[str]] = {
+    "who": PEOPLE, "when": briefing.EVENTS, "where": briefing.PLACES | briefing.EVENTS}
+
+
+_KINDS: dict[str, Kind] = {"who": "who", "when": "when", "where": "where"}
+
+
+def _names_no_card(b: Briefing, query: Query) -> bool:
+    kinds = _ASKING.get(query.command)
+    if kinds is None or not query.args.strip() or b.deck.card(query.args.strip().lower()) is not None:
+        return False
+    found = index(b.deck).lookup(query.args, kinds)
+    return found.outcome == "none" and not found.candidates
 
 
 async def dispatch(b: Briefing, query: Query, ctx: Context) -> Reply:
     """Run the handler `query` names. Handlers' errors propagate to the caller."""
     if not query.command:
-        return not_understood(b)
+        return respond(b, query.text, ctx) if query.text.strip() else not_understood(b)
     cmd = REGISTRY.get(query.command)
     if cmd is None:
         return unknown_command(query.command)
+    if _names_no_card(b, query):
+        return respond(b, query.args, ctx, kind=_KINDS[query.command])
     result = cmd.handler(b, query, ctx)
     return await result if inspect.isawaitable(result) else result
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from content.loader import Briefing
@@ -21,8 +24,17 @@ log = logging.getLogger("briefing.commands")
 
 # Observer of every answered command: (chat, command, outcome, seconds).
 AnswerObserver = Callable[[ChatRef, str, str, float], None]
+# Observer of every question in plain words (and every command it could not answer): (chat, answered).
+QuestionObserver = Callable[[ChatRef, bool], None]
 _REMEMBERED_CHATS = 10_000
 OVERVIEW = ("summary", "when", "who", "timeline")  # the cards offered before anything is typed
+_KEEP_TIMEOUT = 1.0  # keeping an unanswered question must never hold up the answer for long
+
+
+class QuestionBook(Protocol):
+    """Where unanswered questions are kept for the editors (the store's `questions`)."""
+
+    async def record(self, deck: str, text: str, platform: str, at: dt.datetime) -> None: ...
 
 
 def apology() -> Reply:
@@ -40,12 +52,16 @@ class BriefingService:
         zone: ZoneInfo | None = None,
         chats: ChatService | None = None,
         observers: tuple[AnswerObserver, ...] = (),
+        question_observers: tuple[QuestionObserver, ...] = (),
+        unanswered: QuestionBook | None = None,
     ) -> None:
         self.briefing = briefing
         self.clock = clock
         self.zone = zone
         self.chats = chats
         self.observers = list(observers)
+        self.question_observers = list(question_observers)
+        self.unanswered = unanswered
         self._last_topic: OrderedDict[str, str] = OrderedDict()
 
     async def zone_for(self, chat: ChatRef) -> ZoneInfo | None:
@@ -91,6 +107,8 @@ class BriefingService:
                  chat.platform, chat.key, command, outcome, elapsed * 1000)
         for observe in self.observers:
             observe(chat, command, outcome, elapsed)
+        if reply is not None and (reply.unanswered or not text.lstrip().startswith("/")):
+            await self._question(text, chat, answered=not reply.unanswered)
         return reply
 
     async def cards(self, text: str, chat: ChatRef) -> list[tuple[str, Reply]]:
@@ -124,6 +142,18 @@ class BriefingService:
         found = index(self.briefing.deck).lookup(words)
         named = (found.card,) if found.card is not None else found.candidates
         return list(dict.fromkeys([words, *(command_for(card) for card in named)]))
+    async def _question(self, text: str, chat: ChatRef, *, answered: bool) -> None:
+        """Count a question; keep one it could not answer (its words only) for the editors."""
+        for observe in self.question_observers:
+            observe(chat, answered)
+        if answered or self.unanswered is None:
+            return
+        try:
+            await asyncio.wait_for(self.unanswered.record(self.briefing.deck.id, text, chat.platform,
+                                                          self.clock.now()), _KEEP_TIMEOUT)
+        except Exception as exc:  # the reader still gets the answer; the log says what was lost
+            log.warning("unanswered question not kept platform=%s error=%s", chat.platform,
+                        type(exc).__name__)
 
     def _remember(self, key: str, topic: str) -> None:
         self._last_topic[key] = topic

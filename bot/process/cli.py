@@ -250,6 +250,59 @@ def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     replay.set_defaults(run=cmd_replay)
 
 
+# --- questions: what readers asked that the article did not answer ------------------------------
+
+
+def _since(text: str) -> dt.datetime:
+    """A date ("2025-06-01", midnight UTC) or a moment with its offset."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use e.g. 2025-06-01)") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)
+
+
+async def _unanswered(settings: Settings, since: dt.datetime | None, limit: int) -> list[Any]:
+    from bot.store import default_url, open_store
+
+    given = settings.database_url
+    url = given.get_secret_value() if given else default_url(settings.data_dir)
+    store = await open_store(url)
+    try:
+        return list(await store.questions.most_asked(since, limit))
+    finally:
+        await store.close()
+
+
+@configured
+def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the questions the bot could not answer, most asked first: what the deck lacks."""
+    asked = asyncio.run(_unanswered(settings, args.since, args.limit))
+    if not asked:
+        sys.stdout.write("No unanswered questions" + (f" since {args.since:%Y-%m-%d %H:%M} UTC" if args.since
+                                                      else "") + ".\n")
+        return 0
+    sys.stdout.write(f"{'times':>5}  {'last asked (UTC)':<16}  {'platforms':<16}  question\n")
+    for a in asked:
+        sys.stdout.write(f"{a.times:>5}  {a.last:%Y-%m-%d %H:%M}  {','.join(a.platforms):<16}  {a.text}\n")
+    return 0
+
+
+def add_questions_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    questions = sub.add_parser("questions",
+                               help="list the questions the bot could not answer, most asked first")
+    questions.add_argument("--since", type=_since, default=None, metavar="DATE",
+                           help="only those asked since this date (UTC) or moment, e.g. 2025-06-01")
+    questions.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N (default 20)")
+    questions.set_defaults(run=cmd_questions)
+
+
 def _serve(settings: Settings, fmt: LogFormat, level: str, **options: Any) -> int:
     """Run the bot (bot/process/runtime.py) until it is stopped; the exit code."""
     from bot.process.logs import configure_logging
@@ -293,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(run=cmd_ask)
 
     add_replay_parser(sub)
+    add_questions_parser(sub)
 
     check = sub.add_parser("check", help="check every deck against its seed article")
     check.add_argument("--decks", type=Path, default=None, metavar="DIR",

@@ -40,6 +40,10 @@ class Metrics:
         r = self.registry
         self.commands = Counter("briefing_commands", "Commands answered, by platform, command and outcome",
                                 ["platform", "command", "outcome"], registry=r)
+        self.questions = Counter("briefing_questions",
+                                 "Questions in plain words (and commands not answered), by platform and "
+                                 "whether the article answered them",
+                                 ["platform", "answered"], registry=r)
         self.command_seconds = Histogram("briefing_command_duration_seconds", "Time to answer a command",
                                          ["platform"], buckets=_LATENCY_BUCKETS, registry=r)
         self.deliveries = Counter("briefing_deliveries", "Scheduled posts, by platform and outcome",
@@ -61,6 +65,9 @@ class Metrics:
     def observe_command(self, chat: ChatRef, command: str, outcome: str, seconds: float) -> None:
         self.commands.labels(chat.platform, command_label(command), outcome).inc()
         self.command_seconds.labels(chat.platform).observe(seconds)
+
+    def observe_question(self, chat: ChatRef, answered: bool) -> None:
+        self.questions.labels(chat.platform, "yes" if answered else "no").inc()
 
     def observe_delivery(self, chat: ChatRef, outcome: str, seconds: float) -> None:
         self.deliveries.labels(chat.platform, outcome).inc()

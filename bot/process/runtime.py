@@ -214,7 +214,9 @@ class Runtime:
         store = self.store = await self._open_store()
         chats = StoreChats(store, self.briefing, self.clock, s.zone)
         service = self.service = BriefingService(self.briefing, self.clock, zone=s.zone, chats=chats,
-                                                 observers=(self.metrics.observe_command,))
+                                                 observers=(self.metrics.observe_command,),
+                                                 question_observers=(self.metrics.observe_question,),
+                                                 unanswered=store.questions)
         self.adapters = self._adapters(service, chats)
         await self._connect()
         self.scheduler = Scheduler(store, self.briefing, self.clock, self.adapters, chats=chats,

@@ -127,3 +127,20 @@ class DeliveryRow(Base):
         UniqueConstraint("subscription_id", "post_key", name="uq_deliveries_post"),
         Index("ix_deliveries_status", "status"),
     )
+
+
+class UnansweredRow(Base):
+    """A question the bot could not answer, kept for the editors: what the deck lacks.
+
+    Only the reader's words (normalised), the platform and the time: never who asked, or where.
+    """
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deck: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(16))
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_unanswered_questions_asked_at", "asked_at"),)

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
 from bot.store.ledger import Ledger
-from bot.store.models import ChatSettingsRow, DeliveryRow, SubscriptionRow
+from bot.store.models import ChatSettingsRow, DeliveryRow, SubscriptionRow, UnansweredRow
+from bot.store.questions import Questions
 from bot.store.records import Subscription, Wanted, hhmm, parse_hhmm
 from handlers.context import ChatKind, ChatRef
 
@@ -43,6 +44,7 @@ class Store:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.writing = Writing(engine, one_at_a_time=engine.dialect.name == "sqlite")
         self.ledger = Ledger(self.sessions, engine.dialect.name, self.writing)
+        self.questions = Questions(self.sessions, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -187,7 +189,7 @@ class Store:
     async def delete_everything(self) -> None:
         """Empty every table (tests and benchmarks reuse one database)."""
         async with self.writing() as session:
-            for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow):
+            for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow, UnansweredRow):
                 await session.execute(delete(table))
 
 

@@ -30,3 +30,13 @@ def ask(briefing: Briefing, clock: FixedClock) -> Ask:
         return reply
 
     return ask
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The readers' question report (tests/handlers/test_questions.py), when that test ran."""
+    from tests.handlers.test_questions import REPORT
+
+    report = config.stash.get(REPORT, None)
+    if report is not None:
+        terminalreporter.write_sep("-", "readers' questions")
+        terminalreporter.write_line(report)

@@ -16,6 +16,9 @@ from tests.handlers.conftest import Ask
         ("/who lavrov", "who", "lavrov"),
         ("/WHO Lavrov", "who", "Lavrov"),
         ("/who@BriefingBot lavrov", "who", "lavrov"),
+        ("/who\nlavrov", "who", "lavrov"),  # any white space ends the command
+        ("/who\tSergey  Lavrov", "who", "Sergey  Lavrov"),
+        ("/when\r\n", "when", ""),
         ("/when@briefingbot", "when", ""),
         ("who lavrov", "who", "lavrov"),  # Slack: "/briefing who lavrov" arrives as "who lavrov"
         ("who is Medinsky?", "who", "is Medinsky?"),
@@ -78,3 +81,23 @@ async def test_hostile_input_is_echoed_short_and_flat(ask: Ask) -> None:
     assert reply.title == "Not in this briefing"
     assert "\x00" not in text
     assert len(text) < 1000
+
+
+async def test_a_command_on_its_own_line_is_still_the_command(ask: Ask) -> None:
+    reply = await ask("/who\nlavrov")
+    assert reply.title == "Sergey Lavrov"
+    assert "There is no" not in reply.plain_text()
+
+
+async def test_a_who_question_about_a_role_no_one_holds_names_no_one(ask: Ask) -> None:
+    reply = await ask("who is Turkey's president?")
+    assert reply.title == "The article doesn't say"
+    assert "The article doesn't name Turkey's president." in reply.plain_text()
+    assert "More than one match" not in reply.plain_text() and reply.unanswered
+
+
+async def test_words_the_article_uses_are_never_not_in_this_briefing(ask: Ask) -> None:
+    reply = await ask("/stakes Lavrov")
+    assert "not named in this briefing" not in reply.plain_text()
+    assert "The article mentions “Lavrov”, but not as one of these." in reply.plain_text()
+    assert (await ask("/who presidential aide")).title == "Vladimir Medinsky"

@@ -123,3 +123,37 @@ async def test_a_card_whose_handler_fails_is_left_out_and_logged(
         assert await service.cards("/explode", CHAT) == []
     assert "command failed platform=telegram chat=telegram:42 command=explode" in caplog.text
     assert "deck on fire" in caplog.text
+class Book:
+    """An in-memory QuestionBook."""
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[str, str, str]] = []
+
+    async def record(self, deck: str, text: str, platform: str, at: object) -> None:
+        self.kept.append((deck, text, platform))
+
+
+async def test_questions_it_cannot_answer_are_kept_and_counted(briefing: Briefing, clock: FixedClock) -> None:
+    book, counted = Book(), []
+    service = BriefingService(briefing, clock, unanswered=book,
+                              question_observers=(lambda chat, answered: counted.append(answered),))
+    await service.answer("has a ceasefire been agreed?", CHAT)
+    await service.answer("who proposed the second round?", CHAT)
+    await service.answer("/who Zelensky", CHAT)
+    await service.answer("/when", CHAT)  # a command answered: no question to count
+    assert book.kept == [("istanbul-talks-2025", "has a ceasefire been agreed?", "telegram"),
+                         ("istanbul-talks-2025", "/who Zelensky", "telegram")]
+    assert counted == [False, True, False]
+
+
+async def test_a_failing_question_book_costs_the_reader_nothing(briefing: Briefing, clock: FixedClock,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        async def record(self, deck: str, text: str, platform: str, at: object) -> None:
+            raise OSError("disk full")
+
+    service = BriefingService(briefing, clock, unanswered=Broken())
+    with caplog.at_level(logging.WARNING, logger="briefing.commands"):
+        reply = await service.answer("is there a ceasefire?", CHAT)
+    assert reply is not None and reply.title == "The article doesn't say"
+    assert "unanswered question not kept platform=telegram error=OSError" in caplog.text

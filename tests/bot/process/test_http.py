@@ -130,6 +130,18 @@ async def test_metrics_count_commands_and_deliveries_and_read_the_gauges(serve: 
     assert 'briefing_adapter_ready{platform="slack"} 0.0' in lines
 
 
+async def test_metrics_count_answered_and_unanswered_questions(serve: Serve) -> None:
+    metrics = Metrics()
+    metrics.observe_question(TELEGRAM_CHAT, True)
+    metrics.observe_question(TELEGRAM_CHAT, False)
+    metrics.observe_question(TELEGRAM_CHAT, False)
+    base = await serve(metrics)
+    async with aiohttp.ClientSession() as session, session.get(f"{base}/metrics") as response:
+        body = await response.text()
+    assert 'briefing_questions_total{answered="yes",platform="telegram"} 1.0' in body
+    assert 'briefing_questions_total{answered="no",platform="telegram"} 2.0' in body
+
+
 async def test_metrics_still_answer_when_the_store_fails(serve: Serve,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     metrics = Metrics()

@@ -1,0 +1,37 @@
+"""Readers' questions (tests/handlers/questions/*.yaml) through the router: the targets of the set.
+
+The report (by category: right, honest "the article doesn't say", wrong) is printed at the end
+of the test run, whatever the capture mode; `python -m tests.handlers.questions_report` prints it
+on its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from content.loader import Briefing
+from tests.handlers import questions_report as qr
+
+TARGET = 0.95
+
+
+async def test_the_question_set_is_answered_right_or_honestly(briefing: Briefing, pytestconfig: pytest.Config) -> None:
+    cases = qr.load()
+    assert len(cases) >= 150
+    verdicts = await qr.run(briefing, cases)
+    pytestconfig.stash[REPORT] = qr.report(verdicts)
+    good = sum(v.outcome != "wrong" for v in verdicts)
+    assert good / len(verdicts) >= TARGET, qr.report(verdicts)
+
+
+async def test_no_answer_shows_words_the_article_does_not_have(briefing: Briefing) -> None:
+    verdicts = await qr.run(briefing, qr.load())
+    assert [v.invented for v in verdicts if v.invented] == []
+
+
+async def test_no_answer_calls_the_articles_own_words_not_in_this_briefing(briefing: Briefing) -> None:
+    verdicts = await qr.run(briefing, qr.load())
+    assert [v.case.text for v in verdicts if v.false_absent] == []
+
+
+REPORT = pytest.StashKey[str]()
