@@ -15,7 +15,7 @@ chat's subscriptions (the reason is stored); DestinationMoved moves them to the 
 sends there; Rejected gives up.
 
 Observers (for metrics) are callables `(chat: ChatRef, outcome: str, seconds: float)`, called
-once per post with one of OUTCOMES.
+once per post with the outcome `Delivery.deliver` returns.
 """
 
 from __future__ import annotations
@@ -51,8 +51,6 @@ from handlers.context import ChatRef
 log = logging.getLogger("briefing.delivery")
 
 DeliveryObserver = Callable[[ChatRef, str, float], None]
-OUTCOMES = ("sent", "late", "skipped", "taken", "deferred", "gone", "rejected", "uncertain", "failed",
-            "no_adapter", "interrupted")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, text, update
+from sqlalchemy import ColumnElement, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
 from bot.store.ledger import Ledger
-from bot.store.models import ChatSettingsRow, DeliveryRow, SubscriptionRow
+from bot.store.models import ChatSettingsRow, SubscriptionRow
 from bot.store.records import Subscription, Wanted, hhmm, parse_hhmm
 from handlers.context import ChatKind, ChatRef
 
@@ -183,12 +183,6 @@ class Store:
                  .where(*where).order_by(SubscriptionRow.id))
         async with self.sessions() as session:
             return [_record(row, zone) for row, zone in (await session.execute(query)).all()]
-
-    async def delete_everything(self) -> None:
-        """Empty every table (tests and benchmarks reuse one database)."""
-        async with self.writing() as session:
-            for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow):
-                await session.execute(delete(table))
 
 
 async def open_store(url: str) -> Store:

@@ -14,7 +14,7 @@ from bot.scheduling.pacing import unpaced
 from bot.scheduling.scheduler import Scheduler, scheduling
 from bot.store import Store, Wanted, default_url, open_store
 from content.loader import Briefing
-from handlers.clock import SystemClock
+from handlers.clock import Clock, SystemClock
 from handlers.context import ChatRef
 from tests.bot.scheduling.conftest import Recorder
 from tests.bot.scheduling.decks import with_talks
@@ -43,10 +43,11 @@ class Outcomes:
         return self.seen
 
 
-def make(store: Store, briefing: Briefing, recorder: Recorder, start: dt.datetime, outcomes: Outcomes,
+def make(store: Store, briefing: Briefing, recorder: Recorder, start: dt.datetime | Clock, outcomes: Outcomes,
          **options: object) -> Scheduler:
     options.setdefault("owner", "test")
-    return Scheduler(store, briefing, SystemClock(start), {"telegram": recorder}, pacer=unpaced(),
+    clock = SystemClock(start) if isinstance(start, dt.datetime) else start
+    return Scheduler(store, briefing, clock, {"telegram": recorder}, pacer=unpaced(),
                      policy=Policy(backoff=(0.0,) * 4), observers=[outcomes], **options)  # type: ignore[arg-type]
 
 
@@ -126,13 +127,16 @@ async def test_a_rebuild_never_doubles_a_job(store: Store, briefing: Briefing, r
 
 async def test_an_event_moved_to_another_date_moves_the_jobs(store: Store, briefing: Briefing,
                                                              recorder: Recorder, outcomes: Outcomes) -> None:
-    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(days=1), outcomes,
-                     horizon=dt.timedelta(days=30))
+    """A changed deck is served by a restart: the next process plans the same jobs at the new date."""
+    clock = SystemClock(D1 - dt.timedelta(days=1))
+    scheduler = make(store, briefing, recorder, clock, outcomes, horizon=dt.timedelta(days=30))
     async with scheduling(scheduler):
         await scheduler.chats.subscribe(CHAT, None, None)
         before = {j.id: j.next_run_time for j in scheduler._aps.get_jobs() if j.id.startswith("sub:")}
-        await scheduler.reload(with_talks(briefing, date=dt.date(2025, 6, 9)))
-        after = {j.id: j.next_run_time for j in scheduler._aps.get_jobs() if j.id.startswith("sub:")}
+    moved = with_talks(briefing, date=dt.date(2025, 6, 9))
+    restarted = make(store, moved, recorder, clock, outcomes, horizon=dt.timedelta(days=30))
+    async with scheduling(restarted):
+        after = {j.id: j.next_run_time for j in restarted._aps.get_jobs() if j.id.startswith("sub:")}
     assert set(before) == {"sub:1:event:istanbul-talks:offset:D-1", "sub:1:event:istanbul-talks:offset:D-0"}
     assert set(after) == set(before) | {"sub:1:event:istanbul-talks:offset:D-7",
                                         "sub:1:event:istanbul-talks:offset:D-3"}
