@@ -29,8 +29,8 @@ from content.model import EventCard
 from handlers import eventtime
 from handlers.briefing import actions, source
 from handlers.context import ChatRef
+from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section
-from handlers.subscriptions import Offset, offsets_for, reminder_events
 
 PostKind = Literal["reminder", "daily"]
 LATE_AFTER = dt.timedelta(minutes=2)  # sent later than this after its time: logged as late
