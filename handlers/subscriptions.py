@@ -20,7 +20,7 @@ from content.loader import Briefing
 from content.model import Precision
 from handlers import eventtime, messages, timefmt
 from handlers.briefing import actions
-from handlers.context import ChatService, ChatSettings, Context, UpcomingPost
+from handlers.context import ChatService, ChatSettings, Context, Preferences, UpcomingPost
 from handlers.registry import Query, command
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section, echo
@@ -90,13 +90,11 @@ def describe_offsets(chosen: tuple[str, ...] | None, precision: Precision) -> st
 
 
 def display_zone(b: Briefing, settings: ChatSettings, ctx: Context) -> ZoneInfo:
-    """The zone this chat's posts are timed and shown in (the same rule as the planner's)."""
-    if settings.timezone:
-        return ZoneInfo(settings.timezone)
-    return ctx.zone or b.deck.main.zone or eventtime.UTC
+    """The zone this chat's posts are timed and shown in, its new choice included."""
+    return eventtime.chat_zone(b.deck, eventtime.reader_zone(settings.timezone, ctx.zone))
 
 
-def describe(b: Briefing, settings: ChatSettings, zone: ZoneInfo) -> list[str]:
+def describe(b: Briefing, settings: Preferences, zone: ZoneInfo) -> list[str]:
     """One line per kind of post the chat receives, e.g. for /settings and Slack's App Home."""
     lines = []
     if settings.reminders:

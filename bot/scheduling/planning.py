@@ -29,6 +29,7 @@ from content.model import EventCard
 from handlers import eventtime
 from handlers.briefing import actions, source
 from handlers.context import ChatRef
+from handlers.eventtime import chat_zone, reader_zone
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section
 
@@ -83,15 +84,10 @@ class Verdict:
     reason: str = ""
 
 
-def chat_zone(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> ZoneInfo:
-    """The zone a chat's posts are timed in: its own choice, the bot's default, the main event's."""
-    if sub.timezone:
-        return ZoneInfo(sub.timezone)
-    return default or b.deck.main.zone or eventtime.UTC
-
-
-def reader_zone(sub: Subscription, default: ZoneInfo | None) -> ZoneInfo | None:
-    return ZoneInfo(sub.timezone) if sub.timezone else default
+def zones(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> tuple[ZoneInfo, ZoneInfo | None]:
+    """The zone a chat's posts are timed in, and the one their text names dates in."""
+    reader = reader_zone(sub.timezone, default)
+    return chat_zone(b.deck, reader), reader
 
 
 def event_end(event: EventCard, zone: ZoneInfo) -> dt.datetime | None:
@@ -126,7 +122,7 @@ def reminder_due(event: EventCard, offset: Offset, sub: Subscription, zone: Zone
 
 
 def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Iterator[Post]:
-    zone, reader = chat_zone(b, sub, default), reader_zone(sub, default)
+    zone, reader = zones(b, sub, default)
     for event in reminder_events(b):
         end = event_end(event, zone)
         for offset in offsets_for(event.precision, sub.wanted.offsets):
@@ -144,7 +140,7 @@ def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Itera
 def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start: dt.datetime,
                 end: dt.datetime) -> Iterator[Post]:
     at = sub.wanted.daily_at
-    zone, reader = chat_zone(b, sub, default), reader_zone(sub, default)
+    zone, reader = zones(b, sub, default)
     over = event_end(b.deck.main, zone)
     if at is None or over is None:
         return

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.store.engine import Writing, create_engine, migrate
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, SubscriptionRow
-from bot.store.records import Subscription, Wanted, hhmm, parse_hhmm
-from handlers.context import ChatKind, ChatRef
+from bot.store.records import Subscription, hhmm, parse_hhmm
+from handlers.context import ChatKind, ChatRef, Preferences
 
 _KINDS: tuple[ChatKind, ...] = ("private", "group", "channel", "console")
 
@@ -24,8 +24,8 @@ def _chat(row: SubscriptionRow) -> ChatRef:
 
 def _record(row: SubscriptionRow, timezone: str | None) -> Subscription:
     offsets = tuple(row.offsets.split(",")) if row.offsets else None
-    wanted = Wanted(row.reminders, offsets, parse_hhmm(row.remind_at),
-                    parse_hhmm(row.daily_at) if row.daily_at else None)
+    wanted = Preferences(row.reminders, offsets, parse_hhmm(row.remind_at),
+                         parse_hhmm(row.daily_at) if row.daily_at else None)
     return Subscription(row.id, _chat(row), row.deck, wanted, timezone, row.active, row.stopped_reason,
                         row.since)
 
@@ -88,7 +88,7 @@ class Store:
         found = await self._select(_same_chat(chat), SubscriptionRow.deck == deck)
         return found[0] if found else None
 
-    async def put_subscription(self, chat: ChatRef, deck: str, wanted: Wanted, now: dt.datetime,
+    async def put_subscription(self, chat: ChatRef, deck: str, wanted: Preferences, now: dt.datetime,
                                *, reschedule: bool) -> Subscription:
         """Create or update what `chat` receives for `deck`; active exactly when it wants something.
 
