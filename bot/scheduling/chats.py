@@ -134,9 +134,7 @@ class StoreChats:
             return []
         now = self.clock.now()
         posts = plan(self.briefing, [sub], now, now + _LOOKAHEAD, self.default_zone)
-        events = {e.id: e.title for e in self.briefing.deck.events}
-        return [UpcomingPost(p.due, p.what if p.kind == "daily" else f"{p.what}: {events[p.event_id]}")
-                for p in posts[:limit]]
+        return [UpcomingPost(p.due, p.listed(self.briefing)) for p in posts[:limit]]
 
     async def _wanted(self, chat: ChatRef) -> Preferences:
         """What the chat receives now (nothing when it is stopped, whatever it once chose)."""

@@ -42,7 +42,7 @@ from bot.platforms.base import (
     Unavailable,
 )
 from bot.scheduling.pacing import Pacer
-from bot.scheduling.planning import Post, render, superseded, verdict
+from bot.scheduling.planning import Post, superseded, verdict
 from bot.store import Claim, Entry, Store
 from content.loader import Briefing
 from handlers.clock import Clock
@@ -192,7 +192,7 @@ class Delivery:
         await self.pacer.wait(chat)
         if self.closing:
             raise _Retry("shutting down before sending")
-        reply = render(self.briefing, post, self.clock.now())
+        reply = post.render(self.briefing, self.clock.now())
         task = asyncio.current_task()
         if task is not None:
             self._tasks[task] = "sending"
