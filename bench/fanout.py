@@ -35,10 +35,11 @@ from bot.scheduling.chats import StoreChats
 from bot.scheduling.delivery import Policy
 from bot.scheduling.pacing import Limit, Pacer, Rules
 from bot.scheduling.scheduler import Scheduler, scheduling
-from bot.store import Store, Wanted, default_url, open_store
+from bot.store import Store, default_url, open_store
 from bot.store.models import SubscriptionRow
 from content.loader import load_all
 from handlers.clock import SystemClock
+from handlers.context import DEFAULT_REMIND_AT
 from tests.fakes.kit import RateLimit
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -55,7 +56,7 @@ async def subscribe(store: Store, chats: int, deck: str) -> None:
                                         chat_kind="private", deck=deck, reminders=True, offsets=None,
                                         remind_at="09:00", active=True, since=since, created_at=since,
                                         updated_at=since) for i in range(chats))
-    assert Wanted().remind_at.hour == 9  # the row above spells out the defaults
+    assert DEFAULT_REMIND_AT.hour == 9  # the row above spells out the defaults
 
 
 async def serve_fake(chats: int, rate: int) -> None:

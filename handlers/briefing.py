@@ -292,7 +292,7 @@ def ordered_events(b: Briefing) -> list[EventCard]:
 @command("timeline", "What happened and what is planned, in order")
 def timeline(b: Briefing, q: Query, ctx: Context) -> Reply:
     now = ctx.now()
-    today = timefmt.long_moment(now, ctx.zone or b.deck.main.zone or eventtime.UTC)
+    today = timefmt.long_moment(now, eventtime.chat_zone(b.deck, ctx.zone))
     bullets: list[str] = []
     for event in ordered_events(b):
         s = eventtime.standing(b.deck, event, now, ctx.zone)

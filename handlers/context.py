@@ -34,14 +34,28 @@ DEFAULT_REMIND_AT = dt.time(9, 0)
 
 
 @dataclass(frozen=True, slots=True)
-class ChatSettings:
-    """What a chat has chosen; the defaults are what a chat that chose nothing gets."""
+class Preferences:
+    """What a chat chose to receive from one story; the defaults are what a chat that chose nothing gets.
 
-    timezone: str | None = None  # IANA name; None: each event's own zone (or the bot's --tz)
+    The store keeps one per subscription (a chat and a deck); the chat's zone is kept per chat, for
+    every story it follows.
+    """
+
     reminders: bool = False  # countdown reminders before the deck's upcoming events
     offsets: tuple[str, ...] | None = None  # "7d", "3h", "start"; None: the defaults per precision
     remind_at: dt.time = DEFAULT_REMIND_AT  # local time of reminders for events without a time
     daily_at: dt.time | None = None  # local time of the daily briefing post; None: none
+
+    @property
+    def anything(self) -> bool:
+        return self.reminders or self.daily_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings(Preferences):
+    """A chat's settings as its commands show them: what it receives now, its zone, why posting stopped."""
+
+    timezone: str | None = None  # IANA name; None: each event's own zone (or the bot's --tz)
     stopped: str | None = None  # why posting stopped when the chat did not ask (bot removed, …)
 
 

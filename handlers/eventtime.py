@@ -29,6 +29,16 @@ class Standing:
     left: dt.timedelta | None = None  # time to the start (minute precision)
 
 
+def reader_zone(chosen: str | None, default: ZoneInfo | None) -> ZoneInfo | None:
+    """The zone a chat reads dates in: the one it chose, else the bot's; None: each event's own."""
+    return ZoneInfo(chosen) if chosen else default
+
+
+def chat_zone(deck: Deck, reader: ZoneInfo | None) -> ZoneInfo:
+    """The zone a chat's posts are timed in and its "now" is told in: the reader's, else the main event's."""
+    return reader or deck.main.zone or UTC
+
+
 def zone_of(event: EventCard, reader: ZoneInfo | None) -> ZoneInfo:
     """The zone the event's day is counted in: its own, else the reader's, else UTC."""
     return event.zone or reader or UTC

@@ -12,23 +12,22 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
 from content.loader import Briefing
-from content.model import EventCard, Precision
+from content.model import Precision
 from handlers import eventtime, messages, timefmt
 from handlers.briefing import actions
-from handlers.context import ChatService, ChatSettings, Context, UpcomingPost
+from handlers.context import ChatService, ChatSettings, Context, Preferences, UpcomingPost
 from handlers.registry import Query, command
+from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section, echo
 
 GROUP = "Subscriptions"
 UPCOMING_SHOWN = 5
 OFFSETS_MAX = 8
-_MAX_MINUTES = 60 * 24 * 60  # offsets up to 60 days ahead
 
 NOT_ALLOWED = "Only this chat's administrators can change its reminders and settings."
 SUBSCRIBE_USAGE = ("Send /subscribe for the default reminders, or choose them: "
@@ -37,73 +36,6 @@ DAILY_USAGE = ("Send /daily 08:00 for a briefing every day at 08:00 in this chat
                "/daily off to stop.")
 TIMEZONE_USAGE = ("Send /timezone followed by an IANA name, such as /timezone Europe/Kyiv "
                   "(or /timezone reset).")
-
-
-# --- offsets -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Offset:
-    """How long before an event's start a reminder goes out; 0 is the start (D-0 for a day)."""
-
-    minutes: int
-
-    @property
-    def days(self) -> int | None:
-        """Whole days, the only offsets a day-precision event can use (it has no time of day)."""
-        return self.minutes // 1440 if self.minutes % 1440 == 0 else None
-
-    @property
-    def token(self) -> str:
-        """The canonical spelling: stored, used in ledger keys and job ids."""
-        if self.minutes == 0:
-            return "start"
-        for size, unit in ((1440, "d"), (60, "h")):
-            if self.minutes % size == 0:
-                return f"{self.minutes // size}{unit}"
-        return f"{self.minutes}m"
-
-    def label(self, precision: Precision) -> str:
-        """'D-3' for an event known by its day, '3h' / 'start' for one with a time."""
-        if precision == "day" and self.days is not None:
-            return f"D-{self.days}"
-        return self.token
-
-    @classmethod
-    def parse(cls, text: str) -> Offset:
-        """'7d', 'D-7', '3h', '30m', 'start' (or '0'); ValueError with a reader's message otherwise."""
-        token = text.strip().lower()
-        if token in ("start", "0", "d-0", "d0", "0d"):
-            return cls(0)
-        match = re.fullmatch(r"d-?(\d{1,3})|(\d{1,4})\s*(d|h|m)", token)
-        if not match:
-            raise ValueError(f"“{echo(text)}” is not an offset")
-        if match.group(1) is not None:
-            minutes = int(match.group(1)) * 1440
-        else:
-            minutes = int(match.group(2)) * {"d": 1440, "h": 60, "m": 1}[match.group(3)]
-        if not 0 < minutes <= _MAX_MINUTES:
-            raise ValueError(f"“{echo(text)}” is out of range: up to 60 days before")
-        return cls(minutes)
-
-
-DAY_DEFAULTS = (Offset(7 * 1440), Offset(3 * 1440), Offset(1440), Offset(0))
-MINUTE_DEFAULTS = (Offset(7 * 1440), Offset(3 * 1440), Offset(1440), Offset(180), Offset(60), Offset(0))
-
-
-def offsets_for(precision: Precision, chosen: tuple[str, ...] | None) -> tuple[Offset, ...]:
-    """The reminders an event of this precision gets, earliest first; hour offsets need a time."""
-    if chosen is None:
-        return DAY_DEFAULTS if precision == "day" else MINUTE_DEFAULTS
-    offsets = sorted({Offset.parse(t) for t in chosen}, reverse=True)
-    if precision == "day":
-        offsets = [o for o in offsets if o.days is not None]
-    return tuple(offsets)
-
-
-def describe_offsets(chosen: tuple[str, ...] | None, precision: Precision) -> str:
-    labels = [o.label(precision) for o in offsets_for(precision, chosen)]
-    return ", ".join(labels) if labels else "none (hour offsets need an announced time of day)"
 
 
 # --- parsing what the reader typed -----------------------------------------------------------
@@ -152,20 +84,17 @@ def find_zone(text: str) -> tuple[str | None, list[str]]:
 # --- what the answers say ------------------------------------------------------------------
 
 
+def describe_offsets(chosen: tuple[str, ...] | None, precision: Precision) -> str:
+    labels = [o.label(precision) for o in offsets_for(precision, chosen)]
+    return ", ".join(labels) if labels else "none (hour offsets need an announced time of day)"
+
+
 def display_zone(b: Briefing, settings: ChatSettings, ctx: Context) -> ZoneInfo:
-    """The zone this chat's posts are timed and shown in (the same rule as the planner's)."""
-    if settings.timezone:
-        return ZoneInfo(settings.timezone)
-    return ctx.zone or b.deck.main.zone or eventtime.UTC
+    """The zone this chat's posts are timed and shown in, its new choice included."""
+    return eventtime.chat_zone(b.deck, eventtime.reader_zone(settings.timezone, ctx.zone))
 
 
-def reminder_events(b: Briefing) -> list[EventCard]:
-    """The events reminders count down to: dated ones the article reports as still to come."""
-    return [e for e in b.deck.events
-            if e.precision in ("day", "minute") and not eventtime.reported(e, b.seed.as_of)]
-
-
-def describe(b: Briefing, settings: ChatSettings, zone: ZoneInfo) -> list[str]:
+def describe(b: Briefing, settings: Preferences, zone: ZoneInfo) -> list[str]:
     """One line per kind of post the chat receives, e.g. for /settings and Slack's App Home."""
     lines = []
     if settings.reminders:

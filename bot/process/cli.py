@@ -123,12 +123,12 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     """Print every post one subscribed chat would get between --from and --to, at its time."""
     from bot.platforms.console import render
     from bot.scheduling.planning import replay
-    from bot.store import Subscription, Wanted
-    from handlers.context import CONSOLE_CHAT
+    from bot.store import Subscription
+    from handlers.context import CONSOLE_CHAT, DEFAULT_REMIND_AT, Preferences
 
     briefing = load_briefing(wanted=settings.deck)
     start, end = args.start, args.end
-    wanted = Wanted(not args.no_reminders, args.offsets, args.at, args.daily)
+    wanted = Preferences(not args.no_reminders, args.offsets, args.at or DEFAULT_REMIND_AT, args.daily)
     sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, settings.tz, True, None, start)
     posts = replay(briefing, sub, start, end)
     sys.stdout.write(f"Replay: the posts of one chat subscribed to “{briefing.deck.title}”.\n\n")
@@ -242,7 +242,7 @@ def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     replay.add_argument("--offsets", type=_offsets, default=None, metavar="LIST",
                         help='reminder offsets, e.g. "7d,1d,3h,start" (default: D-7, D-3, D-1, D-0 for '
                              "an event known by its day; 7d, 3d, 1d, 3h, 1h, start for one with a time)")
-    replay.add_argument("--at", type=_time, default=dt.time(9, 0), metavar="HH:MM",
+    replay.add_argument("--at", type=_time, default=None, metavar="HH:MM",
                         help="local time of reminders for events known by their day (default 09:00)")
     replay.add_argument("--daily", type=_time, default=None, metavar="HH:MM",
                         help="also a daily briefing post at this local time")

@@ -16,11 +16,11 @@ from collections.abc import Awaitable, Callable
 from time import monotonic
 from zoneinfo import ZoneInfo
 
-from bot.scheduling.planning import chat_zone, plan
-from bot.store import Store, Subscription, Wanted
+from bot.scheduling.planning import plan, zones
+from bot.store import Store, Subscription
 from content.loader import Briefing
 from handlers.clock import Clock
-from handlers.context import ChatRef, ChatSettings, SubscriptionSummary, UpcomingPost
+from handlers.context import ChatRef, ChatSettings, Preferences, SubscriptionSummary, UpcomingPost
 from handlers.subscriptions import describe
 
 log = logging.getLogger("briefing.chats")
@@ -34,12 +34,12 @@ _LOOKAHEAD = dt.timedelta(days=400)
 
 def settings_of(sub: Subscription | None, timezone: str | None) -> ChatSettings:
     if sub is None:
-        return ChatSettings(timezone)
+        return ChatSettings(timezone=timezone)
     on = sub.active
     stopped = sub.stopped_reason if not on and sub.stopped_reason != UNSUBSCRIBED else None
     w = sub.wanted
-    return ChatSettings(timezone, on and w.reminders, w.offsets, w.remind_at, w.daily_at if on else None,
-                        stopped)
+    return ChatSettings(on and w.reminders, w.offsets, w.remind_at, w.daily_at if on else None,
+                        timezone=timezone, stopped=stopped)
 
 
 class StoreChats:
@@ -106,7 +106,7 @@ class StoreChats:
     async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
                         remind_at: dt.time | None) -> ChatSettings:
         current = await self._wanted(chat)
-        wanted = Wanted(True, offsets, remind_at or current.remind_at, current.daily_at)
+        wanted = Preferences(True, offsets, remind_at or current.remind_at, current.daily_at)
         return await self._put(chat, wanted)
 
     async def unsubscribe(self, chat: ChatRef) -> bool:
@@ -134,20 +134,18 @@ class StoreChats:
             return []
         now = self.clock.now()
         posts = plan(self.briefing, [sub], now, now + _LOOKAHEAD, self.default_zone)
-        events = {e.id: e.title for e in self.briefing.deck.events}
-        return [UpcomingPost(p.due, p.what if p.kind == "daily" else f"{p.what}: {events[p.event_id]}")
-                for p in posts[:limit]]
+        return [UpcomingPost(p.due, p.listed(self.briefing)) for p in posts[:limit]]
 
-    async def _wanted(self, chat: ChatRef) -> Wanted:
+    async def _wanted(self, chat: ChatRef) -> Preferences:
         """What the chat receives now (nothing when it is stopped, whatever it once chose)."""
         sub = await self.store.subscription(chat, self.deck)
         if sub is None:
-            return Wanted()
+            return Preferences()
         if not sub.active:
-            return Wanted(remind_at=sub.wanted.remind_at)
+            return Preferences(remind_at=sub.wanted.remind_at)
         return sub.wanted
 
-    async def _put(self, chat: ChatRef, wanted: Wanted) -> ChatSettings:
+    async def _put(self, chat: ChatRef, wanted: Preferences) -> ChatSettings:
         sub = await self.store.put_subscription(chat, self.deck, wanted, self.clock.now(), reschedule=True)
         log.info("subscription chat=%s active=%s reminders=%s offsets=%s remind_at=%s daily=%s", chat.key,
                  sub.active, wanted.reminders, ",".join(wanted.offsets or ("default",)), wanted.remind_at,
@@ -156,7 +154,8 @@ class StoreChats:
         return settings_of(sub, sub.timezone)
 
     def _zone(self, sub: Subscription) -> ZoneInfo:
-        return chat_zone(self.briefing, sub, self.default_zone)
+        zone, _reader = zones(self.briefing, sub, self.default_zone)
+        return zone
 
     # --- ChatEvents ----------------------------------------------------------------------------
 

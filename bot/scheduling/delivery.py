@@ -15,7 +15,7 @@ chat's subscriptions (the reason is stored); DestinationMoved moves them to the 
 sends there; Rejected gives up.
 
 Observers (for metrics) are callables `(chat: ChatRef, outcome: str, seconds: float)`, called
-once per post with one of OUTCOMES.
+once per post with the outcome `Delivery.deliver` returns.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from bot.platforms.base import (
     Unavailable,
 )
 from bot.scheduling.pacing import Pacer
-from bot.scheduling.planning import Post, render, superseded, verdict
+from bot.scheduling.planning import Post, superseded, verdict
 from bot.store import Claim, Entry, Store
 from content.loader import Briefing
 from handlers.clock import Clock
@@ -51,8 +51,6 @@ from handlers.context import ChatRef
 log = logging.getLogger("briefing.delivery")
 
 DeliveryObserver = Callable[[ChatRef, str, float], None]
-OUTCOMES = ("sent", "late", "skipped", "taken", "deferred", "gone", "rejected", "uncertain", "failed",
-            "no_adapter", "interrupted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +192,7 @@ class Delivery:
         await self.pacer.wait(chat)
         if self.closing:
             raise _Retry("shutting down before sending")
-        reply = render(self.briefing, post, self.clock.now())
+        reply = post.render(self.briefing, self.clock.now())
         task = asyncio.current_task()
         if task is not None:
             self._tasks[task] = "sending"

@@ -1,4 +1,4 @@
-"""Which posts are due, when, and what they say: pure functions of the deck, subscriptions and a moment.
+"""Which posts are due and when: pure functions of the deck, the subscriptions and a moment.
 
 Nothing here reads a clock, a database or the network: the scheduler, the catch-up at start-up
 and `briefing-bot replay` all call the same functions with the moment they stand at, so what
@@ -12,30 +12,61 @@ Rules:
 - nothing goes out after the event began; for a day-precision event, after its day ended in
   the event's zone;
 - the daily post runs at the chat's local time until the main event is over;
-- the text is computed when the post is sent, from the real remaining time.
+- the text is computed when the post is sent, from the real remaining time (handlers.posts).
+
+A kind of post (a reminder, the daily briefing) is a `Kind`: its ledger key, job id, series and
+wording are its own. A new kind is a `Kind` and the function that plans it, here, and its wording
+in handlers.posts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.store.records import Subscription
 from content.loader import Briefing
 from content.model import EventCard
-from handlers import eventtime
-from handlers.briefing import actions, source
+from handlers import posts as wording
 from handlers.context import ChatRef
-from handlers.reply import Reply, Section
-from handlers.subscriptions import Offset, offsets_for, reminder_events
+from handlers.eventtime import chat_zone, reader_zone
+from handlers.reminders import Offset, offsets_for, reminder_events
+from handlers.reply import Reply
 
-PostKind = Literal["reminder", "daily"]
 LATE_AFTER = dt.timedelta(minutes=2)  # sent later than this after its time: logged as late
 START_GRACE = dt.timedelta(minutes=10)  # how long the "it starts now" post may still go out
 DAY = dt.timedelta(days=1)
+
+
+# --- kinds of post -------------------------------------------------------------------------
+
+Render = Callable[[Briefing, EventCard, dt.datetime, ZoneInfo | None], Reply]
+Name = Callable[[str, EventCard | None], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What sets one kind of post apart, so that nothing else needs to ask which kind a post is.
+
+    `key`, `job_id` and `series` are templates over a post's fields. Ledger keys are stored in
+    users' databases: a kind's spelling of them must never change.
+    """
+
+    key: str  # the ledger key: unique per subscription
+    job_id: str
+    series: str  # posts of one series replace each other: a later one makes an earlier missed one moot
+    too_late: str  # why it is not sent once its `until` has passed
+    render: Render  # its text (handlers.posts), worded from the real remaining time
+    name: Name  # its name in lists of posts: short, or with its event
+
+
+REMINDER = Kind("event:{event_id}@{occurrence}:{label}",
+                "sub:{subscription_id}:event:{event_id}:offset:{label}", "event:{event_id}",
+                "the event has begun", wording.reminder, wording.reminder_name)
+DAILY = Kind("daily:{label}", "sub:{subscription_id}:daily:{label}", "daily",
+             "the day is over", wording.daily, wording.daily_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +75,7 @@ class Post:
 
     subscription_id: int
     chat: ChatRef
-    kind: PostKind
+    kind: Kind
     event_id: str  # the event counted down to (the main event for the daily post)
     occurrence: str  # the event's date (and time) when planned: a moved event gets new posts
     label: str  # "D-3", "3h", "start", or the local date of a daily post
@@ -53,27 +84,37 @@ class Post:
     zone: ZoneInfo  # the chat's zone: its local times and dates
     reader: ZoneInfo | None  # the zone the text names dates in (None: each event's own)
 
+    def _spell(self, template: str) -> str:
+        return template.format(subscription_id=self.subscription_id, event_id=self.event_id,
+                               occurrence=self.occurrence, label=self.label)
+
     @property
     def key(self) -> str:
-        """The ledger key: unique per subscription."""
-        if self.kind == "daily":
-            return f"daily:{self.label}"
-        return f"event:{self.event_id}@{self.occurrence}:{self.label}"
+        return self._spell(self.kind.key)
 
     @property
     def job_id(self) -> str:
-        if self.kind == "daily":
-            return f"sub:{self.subscription_id}:daily:{self.label}"
-        return f"sub:{self.subscription_id}:event:{self.event_id}:offset:{self.label}"
+        return self._spell(self.kind.job_id)
 
     @property
     def series(self) -> tuple[int, str]:
-        """Posts of one series replace each other: a later one makes an earlier missed one moot."""
-        return self.subscription_id, self.kind if self.kind == "daily" else f"event:{self.event_id}"
+        return self.subscription_id, self._spell(self.kind.series)
 
     @property
     def what(self) -> str:
-        return "Daily briefing" if self.kind == "daily" else f"{self.label} reminder"
+        """Its short name: 'D-3 reminder', 'Daily briefing'."""
+        return self.kind.name(self.label, None)
+
+    def listed(self, b: Briefing) -> str:
+        """Its name in a chat's list of upcoming posts: 'D-3 reminder: Second round of talks'."""
+        return self.kind.name(self.label, self.event(b))
+
+    def render(self, b: Briefing, now: dt.datetime) -> Reply:
+        """The post's text at `now`: the countdown is worded from the real remaining time."""
+        return self.kind.render(b, self.event(b), now, self.reader)
+
+    def event(self, b: Briefing) -> EventCard:
+        return b.deck.event(self.event_id) or b.deck.main
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +124,13 @@ class Verdict:
     reason: str = ""
 
 
-def chat_zone(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> ZoneInfo:
-    """The zone a chat's posts are timed in: its own choice, the bot's default, the main event's."""
-    if sub.timezone:
-        return ZoneInfo(sub.timezone)
-    return default or b.deck.main.zone or eventtime.UTC
+# --- when posts are due --------------------------------------------------------------------
 
 
-def reader_zone(sub: Subscription, default: ZoneInfo | None) -> ZoneInfo | None:
-    return ZoneInfo(sub.timezone) if sub.timezone else default
+def zones(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> tuple[ZoneInfo, ZoneInfo | None]:
+    """The zone a chat's posts are timed in, and the one their text names dates in."""
+    reader = reader_zone(sub.timezone, default)
+    return chat_zone(b.deck, reader), reader
 
 
 def event_end(event: EventCard, zone: ZoneInfo) -> dt.datetime | None:
@@ -126,7 +165,7 @@ def reminder_due(event: EventCard, offset: Offset, sub: Subscription, zone: Zone
 
 
 def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Iterator[Post]:
-    zone, reader = chat_zone(b, sub, default), reader_zone(sub, default)
+    zone, reader = zones(b, sub, default)
     for event in reminder_events(b):
         end = event_end(event, zone)
         for offset in offsets_for(event.precision, sub.wanted.offsets):
@@ -137,21 +176,21 @@ def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Itera
             until = end + START_GRACE if at_start else end
             if due >= until:  # a D-0 at a local time after the event's day ended (far-west chats)
                 continue
-            yield Post(sub.id, sub.chat, "reminder", event.id, occurrence(event),
-                       offset.label(event.precision), due, until, zone, reader)
+            yield Post(sub.id, sub.chat, REMINDER, event.id, occurrence(event), offset.label(event.precision),
+                       due, until, zone, reader)
 
 
 def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start: dt.datetime,
                 end: dt.datetime) -> Iterator[Post]:
     at = sub.wanted.daily_at
-    zone, reader = chat_zone(b, sub, default), reader_zone(sub, default)
+    zone, reader = zones(b, sub, default)
     over = event_end(b.deck.main, zone)
     if at is None or over is None:
         return
     day = max(start, sub.since).astimezone(zone).date() - DAY
     while (due := _local(day, at, zone)) < min(end, over):
         next_day = _local(day + DAY, dt.time(0), zone)
-        yield Post(sub.id, sub.chat, "daily", b.deck.main.id, occurrence(b.deck.main), day.isoformat(), due,
+        yield Post(sub.id, sub.chat, DAILY, b.deck.main.id, occurrence(b.deck.main), day.isoformat(), due,
                    min(next_day, over), zone, reader)
         day += DAY
 
@@ -176,8 +215,7 @@ def plan(b: Briefing, subs: Iterable[Subscription], start: dt.datetime, end: dt.
 def verdict(post: Post, now: dt.datetime, superseded: bool = False) -> Verdict:
     """Whether `post`, due at `post.due`, should still go out at `now`, and if so whether late."""
     if now >= post.until:
-        why = "the day is over" if post.kind == "daily" else "the event has begun"
-        return Verdict(False, reason=f"too late: {why}")
+        return Verdict(False, reason=f"too late: {post.kind.too_late}")
     if superseded:
         return Verdict(False, reason="superseded: a later post of the same series is due")
     late = now - post.due > LATE_AFTER
@@ -193,33 +231,7 @@ def superseded(posts: list[Post], now: dt.datetime) -> set[Post]:
     return {p for p in posts if p.due <= now and latest[p.series] is not p}
 
 
-# --- what a post says --------------------------------------------------------------------
-
-
-def render(b: Briefing, post: Post, now: dt.datetime) -> Reply:
-    """The post's text at `now`: the countdown is worded from the real remaining time."""
-    event = b.deck.event(post.event_id) or b.deck.main
-    line = eventtime.countdown_line(b.deck, event, now, post.reader, b.seed.as_of)
-    if post.kind == "daily":
-        card = b.deck.summary
-        return Reply(
-            f"Daily briefing: {b.deck.title}",
-            (Section(line), Section(heading=card.headline.text, bullets=tuple(f.text for f in card.bullets))),
-            actions(("Who's who", "who"), ("When", "when"), ("What's at stake", "stakes"),
-                    ("Stop daily posts", "daily off")),
-            source(b, card.headline),
-            topic=card.id,
-        )
-    return Reply(
-        f"Reminder: {event.title}",
-        (Section(line),),
-        actions(("When", "when"), ("Summary", "summary"), ("Settings", "settings")),
-        source(b, event.when),
-        topic=event.id,
-    )
-
-
 def replay(b: Briefing, sub: Subscription, start: dt.datetime, end: dt.datetime,
            default: ZoneInfo | None = None) -> list[tuple[Post, Reply]]:
     """Every post one subscription gets in [start, end), rendered at its own moment."""
-    return [(p, render(b, p, p.due)) for p in plan(b, [sub], start, end, default) if verdict(p, p.due).send]
+    return [(p, p.render(b, p.due)) for p in plan(b, [sub], start, end, default) if verdict(p, p.due).send]

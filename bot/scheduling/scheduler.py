@@ -1,8 +1,8 @@
 """The scheduler: APScheduler jobs derived from the plan, sent through the delivery ledger.
 
 Jobs live in memory only (APScheduler's own SQLAlchemy store pickles jobs and must not be shared
-between processes): they are rebuilt from the subscriptions at start-up, for one chat whenever
-it changes, for everyone when the deck changes, and every `refresh_every` as the planning
+between processes): they are rebuilt from the subscriptions at start-up (a changed deck is served
+by a restart), for one chat whenever it changes, and every `refresh_every` as the planning
 horizon moves on. Job ids are stable (`sub:<id>:event:<id>:offset:<k>`, `sub:<id>:daily:<date>`)
 and added with `replace_existing`, so a rebuild never doubles a job; the ledger, not the jobs,
 decides whether a post goes out, so two replicas with the same jobs still send each post once.
@@ -132,11 +132,6 @@ class Scheduler:
             active = [s for s in subs if s.active]
             entries = await self.store.ledger.entries([s.id for s in active]) if active else {}
             await self._apply(active, entries, replace_all=False)
-
-    async def reload(self, briefing: Briefing) -> None:
-        """Serve a changed deck (an event moved, one added): everything is planned again."""
-        self.briefing = self.chats.briefing = self.delivery.briefing = briefing
-        await self.rebuild()
 
     async def pause(self) -> None:
         """Start no new job (jobs that come due wait, and are planned again at the next start)."""

@@ -6,10 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from handlers.context import ChatRef
+from handlers.context import ChatRef, Preferences
 
 Status = Literal["claimed", "sent", "pending", "failed", "skipped"]
-DEFAULT_REMIND_AT = dt.time(9, 0)
 
 
 def hhmm(value: dt.time) -> str:
@@ -21,25 +20,13 @@ def parse_hhmm(value: str) -> dt.time:
 
 
 @dataclass(frozen=True, slots=True)
-class Wanted:
-    """What a chat asked to receive for one deck."""
-
-    reminders: bool = False
-    offsets: tuple[str, ...] | None = None  # canonical offsets ("7d", "3h", "start"); None: defaults
-    remind_at: dt.time = DEFAULT_REMIND_AT  # local time of day-precision reminders
-    daily_at: dt.time | None = None  # local time of the daily post; None: no daily post
-
-    @property
-    def anything(self) -> bool:
-        return self.reminders or self.daily_at is not None
-
-
-@dataclass(frozen=True, slots=True)
 class Subscription:
+    """One chat's subscription to one deck, with the chat's zone (kept per chat, read with it)."""
+
     id: int
     chat: ChatRef
     deck: str
-    wanted: Wanted
+    wanted: Preferences
     timezone: str | None  # the chat's chosen zone (from its settings), None when it chose none
     active: bool
     stopped_reason: str | None

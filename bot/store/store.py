@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, text, update
+from sqlalchemy import ColumnElement, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
 from bot.store.ledger import Ledger
-from bot.store.models import ChatSettingsRow, DeliveryRow, SubscriptionRow, UnansweredRow
+from bot.store.models import ChatSettingsRow, SubscriptionRow
 from bot.store.questions import Questions
-from bot.store.records import Subscription, Wanted, hhmm, parse_hhmm
-from handlers.context import ChatKind, ChatRef
+from bot.store.records import Subscription, hhmm, parse_hhmm
+from handlers.context import ChatKind, ChatRef, Preferences
 
 _KINDS: tuple[ChatKind, ...] = ("private", "group", "channel", "console")
 
@@ -25,8 +25,8 @@ def _chat(row: SubscriptionRow) -> ChatRef:
 
 def _record(row: SubscriptionRow, timezone: str | None) -> Subscription:
     offsets = tuple(row.offsets.split(",")) if row.offsets else None
-    wanted = Wanted(row.reminders, offsets, parse_hhmm(row.remind_at),
-                    parse_hhmm(row.daily_at) if row.daily_at else None)
+    wanted = Preferences(row.reminders, offsets, parse_hhmm(row.remind_at),
+                         parse_hhmm(row.daily_at) if row.daily_at else None)
     return Subscription(row.id, _chat(row), row.deck, wanted, timezone, row.active, row.stopped_reason,
                         row.since)
 
@@ -90,7 +90,7 @@ class Store:
         found = await self._select(_same_chat(chat), SubscriptionRow.deck == deck)
         return found[0] if found else None
 
-    async def put_subscription(self, chat: ChatRef, deck: str, wanted: Wanted, now: dt.datetime,
+    async def put_subscription(self, chat: ChatRef, deck: str, wanted: Preferences, now: dt.datetime,
                                *, reschedule: bool) -> Subscription:
         """Create or update what `chat` receives for `deck`; active exactly when it wants something.
 
@@ -185,12 +185,6 @@ class Store:
                  .where(*where).order_by(SubscriptionRow.id))
         async with self.sessions() as session:
             return [_record(row, zone) for row, zone in (await session.execute(query)).all()]
-
-    async def delete_everything(self) -> None:
-        """Empty every table (tests and benchmarks reuse one database)."""
-        async with self.writing() as session:
-            for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow, UnansweredRow):
-                await session.execute(delete(table))
 
 
 async def open_store(url: str) -> Store:

@@ -12,8 +12,8 @@ import signal
 import time
 from pathlib import Path
 
-from bot.store import Wanted, default_url, open_store
-from handlers.context import ChatRef
+from bot.store import default_url, open_store
+from handlers.context import ChatRef, Preferences
 from tests.bot.process.conftest import CHANNEL, D_MINUS_1, MARGIN, READER
 from tests.bot.process.process import BotProcess, bot_env, get_json, get_text, launch
 from tests.fakes.kit import Failure, server_error, slow
@@ -151,7 +151,7 @@ async def seed_subscribers(data_dir: Path, count: int, since: dt.datetime) -> No
     try:
         for n in range(count):
             chat = ChatRef("telegram", str(5000 + n))
-            await store.put_subscription(chat, "istanbul-talks-2025", Wanted(reminders=True), since,
+            await store.put_subscription(chat, "istanbul-talks-2025", Preferences(reminders=True), since,
                                          reschedule=True)
     finally:
         await store.close()

@@ -6,9 +6,9 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from bot.store import Subscription, Wanted
+from bot.store import Subscription
 from content.loader import Briefing
-from handlers.context import ChatRef
+from handlers.context import ChatRef, Preferences
 
 TALKS = "istanbul-talks"
 
@@ -35,6 +35,6 @@ def subscription(
     active: bool = True,
     **wanted: Any,
 ) -> Subscription:
-    want = Wanted(**({"reminders": True} | wanted))
+    want = Preferences(**({"reminders": True} | wanted))
     return Subscription(sub_id, chat or ChatRef("telegram", str(sub_id)), b.deck.id, want, zone, active,
                         None if active else "unsubscribed", dt.datetime.fromisoformat(since))

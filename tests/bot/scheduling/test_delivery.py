@@ -12,10 +12,10 @@ from bot.scheduling.delivery import Policy
 from bot.scheduling.pacing import Pacer
 from bot.scheduling.planning import Post, plan
 from bot.scheduling.scheduler import Scheduler
-from bot.store import Store, Wanted
+from bot.store import Store
 from content.loader import Briefing
 from handlers.clock import FixedClock
-from handlers.context import ChatRef
+from handlers.context import ChatRef, Preferences
 from tests.bot.scheduling.conftest import Recorder
 
 D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
@@ -46,7 +46,7 @@ class Setup:
                                    policy=FAST, observers=[lambda c, o, s: self.outcomes.append((c.chat_id, o))])
 
     async def post(self, chat: ChatRef, label: str = "D-1") -> Post:
-        sub = await self.store.put_subscription(chat, self.briefing.deck.id, Wanted(reminders=True),
+        sub = await self.store.put_subscription(chat, self.briefing.deck.id, Preferences(reminders=True),
                                                 D1 - dt.timedelta(days=2), reschedule=True)
         posts = plan(self.briefing, [sub], D1 - dt.timedelta(days=30), D1 + dt.timedelta(days=30))
         return next(p for p in posts if p.label == label)

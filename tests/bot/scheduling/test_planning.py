@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduling.planning import Post, plan, render, replay, superseded, verdict
+from bot.scheduling.planning import Post, plan, replay, superseded, verdict
 from content.loader import Briefing
 from tests.bot.scheduling.decks import subscription, timed, with_talks
 
@@ -77,6 +77,18 @@ def test_minute_precision_gets_every_offset(briefing: Briefing) -> None:
     start = at("2025-06-02T14:00+03:00")
     assert all(p.until == start for p in posts[:-1])
     assert posts[-1].until > start  # "it starts now" may go out in the first minutes, no later
+
+
+def test_ledger_keys_and_job_ids_keep_the_spelling_stored_in_users_databases(briefing: Briefing) -> None:
+    b = timed(briefing, "2025-06-02T14:00")
+    sub = subscription(b, sub_id=7, daily_at=dt.time(8))
+    posts = {p.label: p for p in plan(b, [sub], at("2025-06-01T00:00+03:00"), JULY)}
+    assert posts["3h"].key == "event:istanbul-talks@2025-06-02T14:00:3h"
+    assert posts["3h"].job_id == "sub:7:event:istanbul-talks:offset:3h"
+    assert posts["3h"].series == (7, "event:istanbul-talks")
+    assert posts["2025-06-01"].key == "daily:2025-06-01"
+    assert posts["2025-06-01"].job_id == "sub:7:daily:2025-06-01"
+    assert posts["2025-06-01"].series == (7, "daily")
 
 
 def test_day_offsets_keep_the_wall_clock_time_across_dst(briefing: Briefing) -> None:
@@ -169,20 +181,20 @@ def test_of_several_missed_posts_only_the_latest_of_a_series_counts(briefing: Br
 
 def test_the_text_is_computed_from_the_real_remaining_time(briefing: Briefing) -> None:
     d1 = plan(briefing, [subscription(briefing)], MAY_1, JULY)[2]
-    on_time = render(briefing, d1, d1.due).sections[0].text
+    on_time = d1.render(briefing, d1.due).sections[0].text
     assert on_time.startswith("Tomorrow: Second round of Russia-Ukraine talks in Istanbul, Monday 2 June 2025")
-    late = render(briefing, d1, at("2025-06-02T00:30+03:00")).sections[0].text
+    late = d1.render(briefing, at("2025-06-02T00:30+03:00")).sections[0].text
     assert late.startswith("Today: ")
     timed_b = timed(briefing, "2025-06-02T14:00")
     one_hour = plan(timed_b, [subscription(timed_b)], MAY_1, JULY)[4]
-    text = render(timed_b, one_hour, one_hour.due + dt.timedelta(minutes=20)).sections[0].text
+    text = one_hour.render(timed_b, one_hour.due + dt.timedelta(minutes=20)).sections[0].text
     assert text.startswith("40 minutes to go: ")
 
 
 def test_the_daily_post_is_the_countdown_and_the_summary(briefing: Briefing) -> None:
     sub = subscription(briefing, reminders=False, daily_at=dt.time(8))
     post = plan(briefing, [sub], at("2025-05-31T00:00+03:00"), JULY)[0]
-    reply = render(briefing, post, post.due)
+    reply = post.render(briefing, post.due)
     assert reply.title == "Daily briefing: Russia-Ukraine talks in Istanbul"
     assert reply.sections[0].text.startswith("2 days to go: ")
     assert reply.sections[1].heading == briefing.deck.summary.headline.text

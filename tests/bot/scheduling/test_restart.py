@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Wanted, default_url, open_store
-from handlers.context import ChatRef
+from bot.store import default_url, open_store
+from handlers.context import ChatRef, Preferences
 from tests.fakes.slack_api import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,7 +45,7 @@ async def test_sigkill_mid_fan_out_then_restart(tmp_path: Path, capsys: pytest.C
     channels = [f"C1{i:05d}" for i in range(CHANNELS)]
     for channel in channels:
         await store.put_subscription(ChatRef("slack", channel, kind="channel"), "istanbul-talks-2025",
-                                     Wanted(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+                                     Preferences(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
     async with FakeSlack() as slack:
         child = await start_child(url, slack)
         async with asyncio.timeout(60):

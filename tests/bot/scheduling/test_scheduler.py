@@ -12,10 +12,10 @@ import pytest
 from bot.scheduling.delivery import Policy
 from bot.scheduling.pacing import unpaced
 from bot.scheduling.scheduler import Scheduler, scheduling
-from bot.store import Store, Wanted, default_url, open_store
+from bot.store import Store, default_url, open_store
 from content.loader import Briefing
-from handlers.clock import SystemClock
-from handlers.context import ChatRef
+from handlers.clock import Clock, SystemClock
+from handlers.context import ChatRef, Preferences
 from tests.bot.scheduling.conftest import Recorder
 from tests.bot.scheduling.decks import with_talks
 
@@ -43,10 +43,11 @@ class Outcomes:
         return self.seen
 
 
-def make(store: Store, briefing: Briefing, recorder: Recorder, start: dt.datetime, outcomes: Outcomes,
+def make(store: Store, briefing: Briefing, recorder: Recorder, start: dt.datetime | Clock, outcomes: Outcomes,
          **options: object) -> Scheduler:
     options.setdefault("owner", "test")
-    return Scheduler(store, briefing, SystemClock(start), {"telegram": recorder}, pacer=unpaced(),
+    clock = SystemClock(start) if isinstance(start, dt.datetime) else start
+    return Scheduler(store, briefing, clock, {"telegram": recorder}, pacer=unpaced(),
                      policy=Policy(backoff=(0.0,) * 4), observers=[outcomes], **options)  # type: ignore[arg-type]
 
 
@@ -72,7 +73,7 @@ async def test_a_post_handed_back_before_its_time_still_gets_its_job(
         store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes) -> None:
     """A claim released as pending (a shutdown while it waited for pacing) for a post that is due
     later on the clock (a restart with the same --now) is planned again, not forgotten."""
-    sub = await store.put_subscription(CHAT, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+    sub = await store.put_subscription(CHAT, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1),
                                        reschedule=True)
     claim = await store.ledger.claim(sub.id, "event:istanbul-talks@2025-06-02:D-1", D1, "test",
                                      dt.datetime.now(dt.UTC))
@@ -114,7 +115,7 @@ async def test_a_rebuild_never_doubles_a_job(store: Store, briefing: Briefing, r
                                              outcomes: Outcomes) -> None:
     scheduler = make(store, briefing, recorder, D1 - dt.timedelta(days=5), outcomes, horizon=dt.timedelta(days=9))
     for i in range(3):
-        await store.put_subscription(ChatRef("telegram", str(i)), DECK, Wanted(reminders=True),
+        await store.put_subscription(ChatRef("telegram", str(i)), DECK, Preferences(reminders=True),
                                      D1 - dt.timedelta(days=5), reschedule=True)
     async with scheduling(scheduler):
         first = scheduler.job_ids()
@@ -126,13 +127,16 @@ async def test_a_rebuild_never_doubles_a_job(store: Store, briefing: Briefing, r
 
 async def test_an_event_moved_to_another_date_moves_the_jobs(store: Store, briefing: Briefing,
                                                              recorder: Recorder, outcomes: Outcomes) -> None:
-    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(days=1), outcomes,
-                     horizon=dt.timedelta(days=30))
+    """A changed deck is served by a restart: the next process plans the same jobs at the new date."""
+    clock = SystemClock(D1 - dt.timedelta(days=1))
+    scheduler = make(store, briefing, recorder, clock, outcomes, horizon=dt.timedelta(days=30))
     async with scheduling(scheduler):
         await scheduler.chats.subscribe(CHAT, None, None)
         before = {j.id: j.next_run_time for j in scheduler._aps.get_jobs() if j.id.startswith("sub:")}
-        await scheduler.reload(with_talks(briefing, date=dt.date(2025, 6, 9)))
-        after = {j.id: j.next_run_time for j in scheduler._aps.get_jobs() if j.id.startswith("sub:")}
+    moved = with_talks(briefing, date=dt.date(2025, 6, 9))
+    restarted = make(store, moved, recorder, clock, outcomes, horizon=dt.timedelta(days=30))
+    async with scheduling(restarted):
+        after = {j.id: j.next_run_time for j in restarted._aps.get_jobs() if j.id.startswith("sub:")}
     assert set(before) == {"sub:1:event:istanbul-talks:offset:D-1", "sub:1:event:istanbul-talks:offset:D-0"}
     assert set(after) == set(before) | {"sub:1:event:istanbul-talks:offset:D-7",
                                         "sub:1:event:istanbul-talks:offset:D-3"}
@@ -143,7 +147,7 @@ async def test_an_event_moved_to_another_date_moves_the_jobs(store: Store, brief
 async def test_downtime_across_a_reminder_sends_it_late(store: Store, briefing: Briefing, recorder: Recorder,
                                                         outcomes: Outcomes) -> None:
     """Down from before D-3 until 1 June 12:00: D-1 goes out late with the real countdown; D-3 is moot."""
-    await store.put_subscription(CHAT, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=4), reschedule=True)
+    await store.put_subscription(CHAT, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=4), reschedule=True)
     scheduler = make(store, briefing, recorder, D1 + dt.timedelta(hours=3), outcomes,
                      lookback=dt.timedelta(days=7))
     async with scheduling(scheduler):
@@ -159,7 +163,7 @@ async def test_downtime_across_a_reminder_sends_it_late(store: Store, briefing: 
 async def test_downtime_past_the_event_records_the_reminder_as_skipped(
         store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes,
         caplog: pytest.LogCaptureFixture) -> None:
-    await store.put_subscription(CHAT, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+    await store.put_subscription(CHAT, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
     scheduler = make(store, briefing, recorder, dt.datetime.fromisoformat("2025-06-03T08:00+03:00"), outcomes)
     with caplog.at_level("INFO", logger="briefing"):
         async with scheduling(scheduler):
@@ -173,7 +177,7 @@ async def test_downtime_past_the_event_records_the_reminder_as_skipped(
 
 async def test_posts_for_a_platform_this_process_does_not_serve_are_left_alone(
         store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes) -> None:
-    await store.put_subscription(ChatRef("slack", "C1"), DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+    await store.put_subscription(ChatRef("slack", "C1"), DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1),
                                  reschedule=True)
     scheduler = make(store, briefing, recorder, D1 + dt.timedelta(minutes=5), outcomes)
     async with scheduling(scheduler):
@@ -194,7 +198,7 @@ async def test_two_replicas_on_one_database_send_each_post_once(shared_url: str,
     chats = [ChatRef("telegram", str(i)) for i in range(40)]
     stores = [await open_store(shared_url), await open_store(shared_url)]
     for chat in chats:
-        await stores[0].put_subscription(chat, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+        await stores[0].put_subscription(chat, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1),
                                          reschedule=True)
     recorders, seen = [Recorder(), Recorder()], Outcomes()
     replicas = [make(s, briefing, r, D1 - dt.timedelta(seconds=0.5), seen, owner=f"replica-{i}")

@@ -11,10 +11,10 @@ import pytest
 from bot.platforms.service import BriefingService
 from bot.platforms.slack import SlackAdapter
 from bot.scheduling.scheduler import Scheduler, scheduling
-from bot.store import Store, Wanted
+from bot.store import Store
 from content.loader import Briefing
 from handlers.clock import SystemClock
-from handlers.context import ChatRef
+from handlers.context import ChatRef, Preferences
 from tests.bot.platforms.slack.conftest import make_adapter, serve_http
 from tests.bot.scheduling.test_scheduler import Outcomes
 from tests.fakes.kit import too_many_requests
@@ -74,7 +74,7 @@ async def test_a_channel_subscribes_with_briefing_subscribe_and_gets_the_reminde
 async def test_not_in_channel_stops_the_channel_s_subscription(live: Live, store: Store) -> None:
     live.slack.channel("C0LEFT", member=False)  # the app was removed from the channel
     chat = ChatRef("slack", "C0LEFT", kind="channel")
-    await store.put_subscription(chat, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+    await store.put_subscription(chat, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
     await live.scheduler.refresh_chat(chat)
     assert await live.outcomes.wait_for(1) == [("C0LEFT", "gone")]
     sub = await store.subscription(chat, DECK)
@@ -89,7 +89,7 @@ async def test_not_in_channel_stops_the_channel_s_subscription(live: Live, store
 async def test_a_429_is_waited_out_and_the_post_still_arrives_once(live: Live, store: Store) -> None:
     chat = ChatRef("slack", "C0GENERAL", kind="channel")
     live.slack.fail("chat.postMessage", too_many_requests(1))
-    await store.put_subscription(chat, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+    await store.put_subscription(chat, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
     await live.scheduler.refresh_chat(chat)
     assert await live.outcomes.wait_for(1) == [("C0GENERAL", "sent")]
     assert [c.status for c in live.slack.calls_to("chat.postMessage")] == [429, 200]

@@ -11,10 +11,10 @@ import pytest
 from bot.platforms.service import BriefingService
 from bot.scheduling.chats import StoreChats
 from bot.scheduling.scheduler import Scheduler, scheduling
-from bot.store import Store, Wanted
+from bot.store import Store
 from content.loader import Briefing
 from handlers.clock import SystemClock
-from handlers.context import ChatRef
+from handlers.context import ChatRef, Preferences
 from tests.bot.platforms.telegram.conftest import make_adapter
 from tests.bot.scheduling.test_scheduler import Outcomes
 from tests.fakes.kit import too_many_requests
@@ -32,7 +32,7 @@ class Live:
     store: Store
 
     async def subscribe(self, chat: ChatRef) -> None:
-        await self.store.put_subscription(chat, DECK, Wanted(reminders=True), D1 - dt.timedelta(days=1),
+        await self.store.put_subscription(chat, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1),
                                           reschedule=True)
         await self.scheduler.refresh_chat(chat)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from bot.store import Store, Wanted, open_store
-from handlers.context import ChatRef
+from bot.store import Store, open_store
+from handlers.context import ChatRef, Preferences
 
 NOW = dt.datetime(2025, 6, 1, 6, 0, tzinfo=dt.UTC)
 CHAT = ChatRef("telegram", "1")
@@ -14,7 +14,7 @@ KEY = "event:istanbul-talks@2025-06-02:D-1"
 
 
 async def _sub(store: Store) -> int:
-    return (await store.put_subscription(CHAT, "deck", Wanted(reminders=True), NOW, reschedule=True)).id
+    return (await store.put_subscription(CHAT, "deck", Preferences(reminders=True), NOW, reschedule=True)).id
 
 
 async def test_only_one_claim_wins(store: Store) -> None:
@@ -85,7 +85,7 @@ async def test_recovery_after_a_crash(store: Store) -> None:
 
 async def test_entries_are_read_for_active_subscriptions(store: Store) -> None:
     sub = await _sub(store)
-    gone = (await store.put_subscription(ChatRef("slack", "C"), "deck", Wanted(reminders=True), NOW,
+    gone = (await store.put_subscription(ChatRef("slack", "C"), "deck", Preferences(reminders=True), NOW,
                                          reschedule=True)).id
     for s in (sub, gone):
         assert await store.ledger.skip(s, KEY, NOW, "x", NOW)

@@ -10,10 +10,10 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
 
-from bot.store import Wanted, open_store
+from bot.store import open_store
 from bot.store.engine import MIGRATIONS, create_engine
 from bot.store.models import Base
-from handlers.context import ChatRef
+from handlers.context import ChatRef, Preferences
 
 NOW = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 
@@ -36,7 +36,7 @@ async def test_migrations_match_the_models(store_url: str) -> None:
 
 async def test_reopening_keeps_every_row_and_migrates_once(store_url: str) -> None:
     store = await open_store(store_url)
-    sub = await store.put_subscription(ChatRef("telegram", "7"), "deck", Wanted(reminders=True), NOW,
+    sub = await store.put_subscription(ChatRef("telegram", "7"), "deck", Preferences(reminders=True), NOW,
                                        reschedule=True)
     claim = await store.ledger.claim(sub.id, "k", NOW, "a", NOW)
     assert claim is not None and await store.ledger.mark_sent(claim, "telegram:7", ["1"], NOW)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.store import Store, StoreURLError, Wanted, async_url, open_store
-from handlers.context import ChatRef
+from bot.store import Store, StoreURLError, async_url, open_store
+from handlers.context import ChatRef, Preferences
 
 NOW = dt.datetime(2025, 5, 31, 9, 0, tzinfo=dt.UTC)
 GROUP = ChatRef("telegram", "-100", kind="group")
@@ -43,7 +43,7 @@ async def test_settings_are_per_chat_and_shared_by_its_topics(store: Store) -> N
 
 
 async def test_a_subscription_round_trips(store: Store) -> None:
-    wanted = Wanted(True, ("3d", "1h", "start"), dt.time(8, 30), dt.time(7, 0))
+    wanted = Preferences(True, ("3d", "1h", "start"), dt.time(8, 30), dt.time(7, 0))
     made = await store.put_subscription(TOPIC, DECK, wanted, NOW, reschedule=True)
     await store.set_timezone(GROUP, "Asia/Tokyo", NOW)
     found = await store.subscription(TOPIC, DECK)
@@ -57,28 +57,28 @@ async def test_a_subscription_round_trips(store: Store) -> None:
 
 
 async def test_wanting_nothing_stops_the_subscription(store: Store) -> None:
-    await store.put_subscription(GROUP, DECK, Wanted(reminders=True), NOW, reschedule=True)
+    await store.put_subscription(GROUP, DECK, Preferences(reminders=True), NOW, reschedule=True)
     assert await store.count_active_subscriptions() == 1
-    stopped = await store.put_subscription(GROUP, DECK, Wanted(), NOW, reschedule=True)
+    stopped = await store.put_subscription(GROUP, DECK, Preferences(), NOW, reschedule=True)
     assert not stopped.active and stopped.stopped_reason == "unsubscribed"
     assert await store.count_active_subscriptions() == 0
     assert await store.active_subscriptions() == []
 
 
 async def test_rescheduling_forgets_only_posts_ahead_of_the_clock(store: Store) -> None:
-    sub = await store.put_subscription(GROUP, DECK, Wanted(reminders=True), NOW, reschedule=True)
+    sub = await store.put_subscription(GROUP, DECK, Preferences(reminders=True), NOW, reschedule=True)
     for key, due in (("past", NOW - dt.timedelta(days=1)), ("ahead", NOW + dt.timedelta(days=1))):
         claim = await store.ledger.claim(sub.id, key, due, "a", NOW)
         assert claim is not None
         await store.ledger.mark_sent(claim, GROUP.key, ["1"], NOW)
-    await store.put_subscription(GROUP, DECK, Wanted(reminders=True), NOW, reschedule=True)
+    await store.put_subscription(GROUP, DECK, Preferences(reminders=True), NOW, reschedule=True)
     assert [e.post_key for e in await store.ledger.history(sub.id)] == ["past"]
 
 
 async def test_a_gone_chat_stops_with_its_reason(store: Store) -> None:
-    a = await store.put_subscription(GROUP, DECK, Wanted(reminders=True), NOW, reschedule=True)
-    b = await store.put_subscription(TOPIC, DECK, Wanted(reminders=True), NOW, reschedule=True)
-    other = await store.put_subscription(ChatRef("slack", "-100"), DECK, Wanted(reminders=True), NOW,
+    a = await store.put_subscription(GROUP, DECK, Preferences(reminders=True), NOW, reschedule=True)
+    b = await store.put_subscription(TOPIC, DECK, Preferences(reminders=True), NOW, reschedule=True)
+    other = await store.put_subscription(ChatRef("slack", "-100"), DECK, Preferences(reminders=True), NOW,
                                          reschedule=True)
     stopped = await store.deactivate_chat("telegram", "-100", "bot was blocked by the user", NOW)
     assert sorted(stopped) == sorted([a.id, b.id])
@@ -88,7 +88,7 @@ async def test_a_gone_chat_stops_with_its_reason(store: Store) -> None:
 
 
 async def test_a_moved_chat_takes_its_subscriptions_and_settings(store: Store) -> None:
-    sub = await store.put_subscription(GROUP, DECK, Wanted(reminders=True), NOW, reschedule=True)
+    sub = await store.put_subscription(GROUP, DECK, Preferences(reminders=True), NOW, reschedule=True)
     await store.set_timezone(GROUP, "Europe/Kyiv", NOW)
     moved = await store.move_chat("telegram", "-100", "-100200", NOW)
     assert moved == [sub.id]
@@ -99,9 +99,9 @@ async def test_a_moved_chat_takes_its_subscriptions_and_settings(store: Store) -
 
 
 async def test_a_move_onto_an_existing_subscription_keeps_the_new_one(store: Store) -> None:
-    old = await store.put_subscription(GROUP, DECK, Wanted(reminders=True), NOW, reschedule=True)
+    old = await store.put_subscription(GROUP, DECK, Preferences(reminders=True), NOW, reschedule=True)
     new_chat = ChatRef("telegram", "-100200", kind="group")
-    new = await store.put_subscription(new_chat, DECK, Wanted(daily_at=dt.time(8)), NOW, reschedule=True)
+    new = await store.put_subscription(new_chat, DECK, Preferences(daily_at=dt.time(8)), NOW, reschedule=True)
     assert await store.move_chat("telegram", "-100", "-100200", NOW) == []
     assert [s.id for s in await store.active_subscriptions()] == [new.id]
     stale = await store.subscription(GROUP, DECK)
@@ -109,8 +109,8 @@ async def test_a_move_onto_an_existing_subscription_keeps_the_new_one(store: Sto
 
 
 async def test_listing_a_platform(store: Store) -> None:
-    await store.put_subscription(GROUP, DECK, Wanted(reminders=True), NOW, reschedule=True)
-    await store.put_subscription(ChatRef("slack", "C1", kind="channel"), DECK, Wanted(reminders=True), NOW,
+    await store.put_subscription(GROUP, DECK, Preferences(reminders=True), NOW, reschedule=True)
+    await store.put_subscription(ChatRef("slack", "C1", kind="channel"), DECK, Preferences(reminders=True), NOW,
                                  reschedule=True)
     assert [s.chat.chat_id for s in await store.subscriptions_of("slack")] == ["C1"]
     assert (await store.subscriptions_of("slack"))[0].chat.kind == "channel"
