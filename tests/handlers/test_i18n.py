@@ -55,7 +55,7 @@ async def test_two_answers_on_one_loop_keep_their_own_language() -> None:
             await asyncio.sleep(0.01)
             return _("When")
 
-    assert await asyncio.gather(answer(Shouting()), answer(gettext.NullTranslations())) == ["WHEN", "When"]
+    assert list(await asyncio.gather(answer(Shouting()), answer(gettext.NullTranslations()))) == ["WHEN", "When"]
 
 
 async def test_a_reader_in_another_language_gets_the_cards_wording_translated_and_the_deck_as_written(
