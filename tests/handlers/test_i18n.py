@@ -116,13 +116,17 @@ def test_every_message_names_its_placeholders() -> None:
 
 # --- the guard: a string a reader reads goes through _() ------------------------------------------
 
-# The constructors whose arguments a reader reads: positions and keywords. Action's command, the
-# topic and other ids are not among them.
+# The constructors whose arguments a reader reads, and the handlers' helpers that pass theirs on to
+# them: positions and keywords. Action's command, the topic and other ids are not among them.
 SHOWN: dict[str, tuple[tuple[int, str], ...]] = {
     "Reply": ((0, "title"),),
     "Section": ((0, "text"), (1, "heading"), (3, "bullets")),
     "Field": ((0, "label"), (1, "value")),
     "Action": ((0, "label"),),
+    "notice": ((0, "title"),),
+    "problem": ((0, "text"), (1, "usage")),
+    "_confirm": ((3, "title"), (4, "lead")),
+    "doesnt_say": ((2, "line"),),
 }
 MARKERS = frozenset({"_", "N_", "ngettext"})
 
@@ -203,12 +207,14 @@ Field("Role", person.role.text)
 actions(("Summary", "summary"), (_("When"), "when"))
 Section(_("{n} to go").format(n="three"), bullets=("Now",))
 Section(_(f"In {days} days"))
+notice("Not allowed", Section(_(NOT_ALLOWED)))
 '''
     found = unmarked_wording(source)
-    for literal in ("'Hello'", "f'It is {when}'", "'What'", "'Go'", "'Role'", "'Summary'", "'three'", "'Now'"):
+    for literal in ("'Hello'", "f'It is {when}'", "'What'", "'Go'", "'Role'", "'Summary'", "'three'", "'Now'",
+                    "'Not allowed'"):
         assert any(f" {literal} in " in p for p in found), (literal, found)
     assert any("cannot be extracted" in p for p in found)
-    assert len(found) == 9
+    assert len(found) == 10
 
 
 def test_the_guard_lets_marked_wording_ids_commands_and_deck_text_pass() -> None:
