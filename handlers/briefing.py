@@ -9,7 +9,7 @@ from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, Posit
 from handlers import eventtime, messages, timefmt
 from handlers.answers.index import answer_index
 from handlers.context import Context
-from handlers.i18n import _
+from handlers.i18n import N_, _
 from handlers.matching import PEOPLE, Lookup, index
 from handlers.registry import REGISTRY, Query, command
 from handlers.reply import (
@@ -27,7 +27,7 @@ PLACES = frozenset({"place"})
 EVENTS = frozenset({"event"})
 POSITIONS = frozenset({"position"})
 _SHORT = 160  # a fact's text as a list shows it
-_LANGUAGES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish"}
+_LANGUAGES = {"en": N_("English"), "ru": N_("Russian"), "uk": N_("Ukrainian"), "tr": N_("Turkish")}
 
 
 def source(b: Briefing, *facts: Fact) -> Source:
@@ -117,39 +117,40 @@ def examples(b: Briefing) -> tuple[str, ...]:
     people = b.deck.people
     first = surname(people[0]) if people else "…"
     second = surname(people[-1]) if people else "…"
-    return (f"/who {first.lower()}", "/when", f"who is {second}?", "where?")
+    return (f"/who {first.lower()}", "/when", _("who is {name}?").format(name=second), _("where?"))
 
 
-@command("start", "What this bot is and what to ask it")
+@command("start", N_("What this bot is and what to ask it"))
 def start(b: Briefing, q: Query, ctx: Context) -> Reply:
     main = b.deck.main
     intro = _("I answer questions about one news article, on {topic}, {as_of}. Every answer shows the "
               "passage it comes from; ask in plain words.").format(topic=b.deck.title, as_of=as_of(b))
     line = eventtime.countdown_line(b.deck, main, ctx.now(), ctx.zone, b.seed.as_of)
     return Reply(
-        f"Briefing: {b.deck.title}",
-        (Section(intro), Section(line), Section("Try:", bullets=examples(b))),
-        actions(("Summary", "summary"), ("When", "when"), ("Who's who", "who"), ("Help", "help")),
+        _("Briefing: {topic}").format(topic=b.deck.title),
+        (Section(intro), Section(line), Section(_("Try:"), bullets=examples(b))),
+        actions((_("Summary"), "summary"), (_("When"), "when"), (_("Who's who"), "who"), (_("Help"), "help")),
         topic=main.id,
     )
 
 
-@command("help", "Every command, and how to ask in plain words")
+@command("help", N_("Every command, and how to ask in plain words"))
 def help_(b: Briefing, q: Query, ctx: Context) -> Reply:
     sections = [
-        Section(heading=group, bullets=tuple(f"{c.synopsis} — {c.summary}" for c in cmds))
+        Section(heading=_(group), bullets=tuple(f"{c.synopsis} — {_(c.summary)}" for c in cmds))
         for group, cmds in REGISTRY.groups().items()
     ]
     asks = ", ".join(f"“{e}”" for e in examples(b)[2:])
-    sections.append(Section(f"Plain questions work too: {asks}. Names forgive typos and other scripts."))
-    return Reply("Commands", tuple(sections), actions(("Summary", "summary"), ("When", "when")),
+    sections.append(Section(_("Plain questions work too: {examples}. Names forgive typos and other scripts.")
+                            .format(examples=asks)))
+    return Reply(_("Commands"), tuple(sections), actions((_("Summary"), "summary"), (_("When"), "when")),
                  tone="notice")
 
 
 # --- summary -----------------------------------------------------------------------------
 
 
-@command("summary", "The story in a few lines")
+@command("summary", N_("The story in a few lines"))
 def summary(b: Briefing, q: Query, ctx: Context) -> Reply:
     return summary_reply(b, ctx)
 
@@ -160,8 +161,8 @@ def summary_reply(b: Briefing, ctx: Context) -> Reply:
     return Reply(
         card.headline.text,
         (Section(bullets=tuple(f.text for f in card.bullets)), Section(line)),
-        actions(("Who's who", "who"), ("When", "when"), ("Timeline", "timeline"),
-                ("What's at stake", "stakes"), ("Sources", "source summary")),
+        actions((_("Who's who"), "who"), (_("When"), "when"), (_("Timeline"), "timeline"),
+                (_("What's at stake"), "stakes"), (_("Sources"), "source summary")),
         source(b, card.headline),
         topic=card.id,
     )
@@ -171,16 +172,16 @@ def summary_reply(b: Briefing, ctx: Context) -> Reply:
 
 
 def person_reply(b: Briefing, person: PersonCard) -> Reply:
-    fields = [Field("Role", person.role.text)]
+    fields = [Field(_("Role"), person.role.text)]
     if person.affiliation is not None:
-        fields.append(Field("Affiliation", person.affiliation.text))
-    did = Section(heading="In this story", bullets=tuple(f.text for f in person.did))
+        fields.append(Field(_("Affiliation"), person.affiliation.text))
+    did = Section(heading=_("In this story"), bullets=tuple(f.text for f in person.did))
     others = tuple(p for p in b.deck.people if p.id != person.id)[:2]
     return Reply(
         person.name,
         (Section(fields=tuple(fields)), did),
-        actions(("Source", f"source {person.id}"), *((surname(p), command_for(p)) for p in others),
-                ("Who's who", "who"), ("Timeline", "timeline")),
+        actions((_("Source"), f"source {person.id}"), *((surname(p), command_for(p)) for p in others),
+                (_("Who's who"), "who"), (_("Timeline"), "timeline")),
         source(b, person.role, *person.did[:1]),
         topic=person.id,
     )
@@ -188,11 +189,12 @@ def person_reply(b: Briefing, person: PersonCard) -> Reply:
 
 def people_reply(b: Briefing) -> Reply:
     bullets = tuple(f"{p.name} — {p.role.text}" for p in b.deck.people)
-    return Reply("People in this briefing", (Section(bullets=bullets),), card_actions(b.deck.people),
+    return Reply(_("People in this briefing"), (Section(bullets=bullets),), card_actions(b.deck.people),
                  source(b, *(p.role for p in b.deck.people)))
 
 
-@command("who", "Who's who: one person, or everyone in the briefing", usage="[name]", example="who lavrov")
+@command("who", N_("Who's who: one person, or everyone in the briefing"), usage=N_("[name]"),
+         example="who lavrov")
 def who(b: Briefing, q: Query, ctx: Context) -> Reply:
     if not q.args.strip():
         return people_reply(b)
@@ -215,58 +217,59 @@ def event_reply(b: Briefing, event: EventCard, ctx: Context) -> Reply:
     now = ctx.now()
     s = eventtime.standing(b.deck, event, now, ctx.zone)
     place = b.deck.place(event.place)
-    where = f", in {place.name}" if place else ""
+    at = _("{date}, in {place}").format(date=s.date, place=place.name) if place else s.date
     past_unreported = s.state == "passed" and not eventtime.reported(event, b.seed.as_of)
     lead = {
-        "upcoming": f"{s.relative.capitalize()}: {s.date}{where}.",
-        "today": f"Today: {s.date}{where}.",
-        "passed": (f"Scheduled for {s.date}{where}, which was {s.relative}." if past_unreported
-                   else f"{s.date}{where}: {s.relative}."),
-        "undated": f"{s.date}{where}.",
+        "upcoming": _("{relative}: {date}.").format(relative=s.relative[:1].upper() + s.relative[1:],
+                                                    date=at),
+        "today": _("Today: {date}.").format(date=at),
+        "passed": (_("Scheduled for {date}, which was {relative}.") if past_unreported
+                   else _("{date}: {relative}.")).format(date=at, relative=s.relative),
+        "undated": f"{at}.",
     }[s.state]
-    fields = [Field("Date", s.date)]
+    fields = [Field(_("Date"), s.date)]
     if event.precision == "day":
-        fields.append(Field("Time", "Not announced"))
+        fields.append(Field(_("Time"), _("Not announced")))
     start = event.starts_at()
     if event.zone is not None and start is not None and event.precision == "day":
-        fields.append(Field("Timezone", timefmt.zone_label(event.zone, start)))
+        fields.append(Field(_("Timezone"), timefmt.zone_label(event.zone, start)))
     if place is not None:
-        fields.append(Field("Place", place.name))
+        fields.append(Field(_("Place"), place.name))
     window = eventtime.reader_window(event, ctx.zone)
     if window:
-        fields.append(Field("In your timezone", window))
+        fields.append(Field(_("In your timezone"), window))
     sections = [Section(lead, fields=tuple(fields)),
-                Section(heading="What", bullets=tuple(f.text for f in event.what))]
+                Section(heading=_("What"), bullets=tuple(f.text for f in event.what))]
     if past_unreported:
         sections.append(Section(
-            f"This briefing is as of {timefmt.long_date(b.seed.as_of)}: it does not report whether "
-            "this took place as planned or how it went."))
+            _("This briefing is as of {date}: it does not report whether this took place as planned "
+              "or how it went.").format(date=timefmt.long_date(b.seed.as_of))))
     return Reply(
         event.title,
         tuple(sections),
-        actions(("Countdown", "countdown"), ("Where", "where"), ("Timeline", "timeline"),
-                ("Source", f"source {event.id}")),
+        actions((_("Countdown"), "countdown"), (_("Where"), "where"), (_("Timeline"), "timeline"),
+                (_("Source"), f"source {event.id}")),
         source(b, event.when),
         topic=event.id,
     )
 
 
-@command("when", "When it happens, and how far away that is", usage="[event]")
+@command("when", N_("When it happens, and how far away that is"), usage=N_("[event]"))
 def when(b: Briefing, q: Query, ctx: Context) -> Reply:
     return event_reply(b, pick_event(b, q.args), ctx)
 
 
-@command("countdown", "How long until the main event", usage="[event]")
+@command("countdown", N_("How long until the main event"), usage=N_("[event]"))
 def countdown(b: Briefing, q: Query, ctx: Context) -> Reply:
     event = pick_event(b, q.args)
     now = ctx.now()
     line = eventtime.countdown_line(b.deck, event, now, ctx.zone, b.seed.as_of)
     upcoming = eventtime.standing(b.deck, event, now, ctx.zone).state in ("upcoming", "today")
-    follow = [("When", "when"), ("Timeline", "timeline")]
+    follow = [(_("When"), "when"), (_("Timeline"), "timeline")]
     if upcoming:
-        follow.insert(0, ("Remind this chat", "subscribe"))
-    return Reply(f"Countdown: {event.title}", (Section(line),), actions(*follow), source(b, event.when),
-                 topic=event.id)
+        follow.insert(0, (_("Remind this chat"), "subscribe"))
+    return Reply(_("Countdown: {event}").format(event=event.title), (Section(line),), actions(*follow),
+                 source(b, event.when), topic=event.id)
 
 
 def ordered_events(b: Briefing) -> list[EventCard]:
@@ -289,23 +292,24 @@ def ordered_events(b: Briefing) -> list[EventCard]:
     return order
 
 
-@command("timeline", "What happened and what is planned, in order")
+@command("timeline", N_("What happened and what is planned, in order"))
 def timeline(b: Briefing, q: Query, ctx: Context) -> Reply:
     now = ctx.now()
     today = timefmt.long_moment(now, eventtime.chat_zone(b.deck, ctx.zone))
+    marker = _("▶ Now: {moment}").format(moment=today)
     bullets: list[str] = []
     for event in ordered_events(b):
         s = eventtime.standing(b.deck, event, now, ctx.zone)
-        if s.state in ("upcoming", "today") and not any(x.startswith("▶") for x in bullets):
-            bullets.append(f"▶ Now: {today}")
+        if s.state in ("upcoming", "today") and marker not in bullets:
+            bullets.append(marker)
         rel = f" ({s.relative})" if s.relative else ""
         bullets.append(f"{s.date}{rel} — {event.title}")
-    if not any(x.startswith("▶") for x in bullets):
-        bullets.append(f"▶ Now: {today}")
+    if marker not in bullets:
+        bullets.append(marker)
     return Reply(
-        "Timeline",
+        _("Timeline"),
         (Section(bullets=tuple(bullets)),),
-        actions(*((short(e), command_for(e)) for e in b.deck.events), ("Countdown", "countdown")),
+        actions(*((short(e), command_for(e)) for e in b.deck.events), (_("Countdown"), "countdown")),
         source(b, *(e.when for e in b.deck.events)),
     )
 
@@ -315,26 +319,27 @@ def timeline(b: Briefing, q: Query, ctx: Context) -> Reply:
 
 def place_reply(b: Briefing, place: PlaceCard, ctx: Context) -> Reply:
     now = ctx.now()
-    fields = [Field("Timezone", timefmt.zone_label(place.zone, now)),
-              Field("Local time now", timefmt.long_moment(now, place.zone).rsplit(" (", 1)[0])]
+    fields = [Field(_("Timezone"), timefmt.zone_label(place.zone, now)),
+              Field(_("Local time now"), timefmt.local_moment(now, place.zone))]
     events = [e for e in b.deck.events if e.place == place.id]
-    fields.extend(Field("Event", f"{e.title} — {eventtime.date_text(b.deck, e, ctx.zone)}") for e in events)
+    fields.extend(Field(_("Event"), f"{e.title} — {eventtime.date_text(b.deck, e, ctx.zone)}")
+                  for e in events)
     others = tuple(p for p in b.deck.places if p.id != place.id)
     sections = [Section(place.role.text, fields=tuple(fields))]
     if others:
-        sections.append(Section(heading="Other places in this briefing",
+        sections.append(Section(heading=_("Other places in this briefing"),
                                 bullets=tuple(f"{p.name} — {clip(p.role.text, _SHORT)}" for p in others)))
     return Reply(
         place.name,
         tuple(sections),
-        actions(*((p.name, command_for(p)) for p in others), ("When", "when"),
-                ("Source", f"source {place.id}")),
+        actions(*((p.name, command_for(p)) for p in others), (_("When"), "when"),
+                (_("Source"), f"source {place.id}")),
         source(b, place.role),
         topic=place.id,
     )
 
 
-@command("where", "Where it happens, and the other places in the story", usage="[place]")
+@command("where", N_("Where it happens, and the other places in the story"), usage=N_("[place]"))
 def where(b: Briefing, q: Query, ctx: Context) -> Reply:
     card: AnyCard | None = b.deck.main
     found = Lookup("none", q.args)
@@ -356,9 +361,9 @@ def where(b: Briefing, q: Query, ctx: Context) -> Reply:
 
 def position_reply(b: Briefing, position: PositionCard) -> Reply:
     names = [p.name for p in b.deck.people if p.id in position.people]
-    fields = [Field("Held by", position.holder)]
+    fields = [Field(_("Held by"), position.holder)]
     if names:
-        fields.append(Field("People", ", ".join(names)))
+        fields.append(Field(_("People"), ", ".join(names)))
     sections = [Section(position.statement.text, fields=tuple(fields))]
     if position.details:
         sections.append(Section(bullets=tuple(f.text for f in position.details)))
@@ -366,14 +371,15 @@ def position_reply(b: Briefing, position: PositionCard) -> Reply:
     return Reply(
         position.title,
         tuple(sections),
-        actions(("Source", f"source {position.id}"), *((surname(p), command_for(p)) for p in people),
-                ("What's at stake", "stakes")),
+        actions((_("Source"), f"source {position.id}"), *((surname(p), command_for(p)) for p in people),
+                (_("What's at stake"), "stakes")),
         source(b, position.statement, *position.details),
         topic=position.id,
     )
 
 
-@command("stakes", "The positions of each side, and what success or failure would mean", usage="[topic]")
+@command("stakes", N_("The positions of each side, and what success or failure would mean"),
+         usage=N_("[topic]"))
 def stakes(b: Briefing, q: Query, ctx: Context) -> Reply:
     if q.args.strip():
         card, found = resolve(b, q.args, POSITIONS)
@@ -382,7 +388,7 @@ def stakes(b: Briefing, q: Query, ctx: Context) -> Reply:
         return not_found(b, found, q.args, b.deck.positions)
     sections = tuple(Section(clip(p.statement.text, _SHORT), heading=f"{p.title} ({p.holder})")
                      for p in b.deck.positions)
-    return Reply("What's at stake", sections, card_actions(b.deck.positions),
+    return Reply(_("What's at stake"), sections, card_actions(b.deck.positions),
                  source(b, *(p.statement for p in b.deck.positions)))
 
 
@@ -393,31 +399,38 @@ def card_source(b: Briefing, card: AnyCard) -> Reply:
     facts = card.facts()
     sections = tuple(Section(f"“{fact.quote}”", heading=clip(fact.text, _SHORT)) for _, fact in facts)
     return Reply(
-        f"Source: {card.label}",
+        _("Source: {topic}").format(topic=card.label),
         sections,
-        actions(("Back to the card", command_for(card)), ("The article", "source")),
+        actions((_("Back to the card"), command_for(card)), (_("The article"), "source")),
         source_of(b),
         topic=card.id,
     )
+
+
+def language_name(code: str) -> str:
+    """'English' for "en"; a code it has no name for as it is."""
+    name = _LANGUAGES.get(code)
+    return _(name) if name else code
 
 
 def article_reply(b: Briefing) -> Reply:
     fields = (Field(_("Editor's title"), b.seed.title),
               Field(_("As of"), _("{date} (the latest date it reports)").format(
                   date=timefmt.long_date(b.seed.as_of))),
-              Field("Language", _LANGUAGES.get(b.seed.language, b.seed.language)),
-              Field("Publisher", b.seed.publisher))
-    text = ("Every answer is drawn from this article, and each fact keeps the sentence it comes "
-            "from. Name a topic to see those sentences.")
+              Field(_("Language"), language_name(b.seed.language)),
+              Field(_("Publisher"), b.seed.publisher))
+    text = _("Every answer is drawn from this article, and each fact keeps the sentence it comes "
+             "from. Name a topic to see those sentences.")
     return Reply(
-        "Source",
+        _("Source"),
         (Section(b.seed.reports, fields=fields), Section(text)),
-        actions(("Summary", "source summary"), ("The talks", f"source {b.deck.main.id}"),
+        actions((_("Summary"), "source summary"), (_("The talks"), f"source {b.deck.main.id}"),
                 *((surname(p), f"source {p.id}") for p in b.deck.people[:3])),
     )
 
 
-@command("source", "The article's own words behind an answer", usage="[topic]", example="source lavrov")
+@command("source", N_("The article's own words behind an answer"), usage=N_("[topic]"),
+         example="source lavrov")
 def source_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
     if not q.args.strip():
         last = b.deck.card(ctx.last_topic) if ctx.last_topic else None

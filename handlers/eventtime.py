@@ -17,7 +17,6 @@ from handlers.i18n import _
 
 UTC = ZoneInfo("UTC")
 State = Literal["upcoming", "today", "passed", "undated"]
-NO_TIME = "time of day not announced"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +102,8 @@ def reader_window(event: EventCard, reader: ZoneInfo | None) -> str | None:
     end = dt.datetime.combine(event.until or event.date, dt.time(0), tzinfo=own) + dt.timedelta(days=1)
     if start.astimezone(reader).utcoffset() == start.utcoffset():
         return None
-    return (f"from {timefmt.long_moment(start, reader).rsplit(' (', 1)[0]} to "
-            f"{timefmt.long_moment(end, reader)}")
+    return _("from {start} to {end}").format(start=timefmt.local_moment(start, reader),
+                                            end=timefmt.long_moment(end, reader))
 
 
 def reported(event: EventCard, as_of: dt.date) -> bool:
@@ -120,16 +119,18 @@ def countdown_line(
 ) -> str:
     """One line on how far away the event is: the text of /countdown and of every reminder."""
     s = standing(deck, event, now, reader)
-    tail = f" ({NO_TIME})" if event.precision == "day" else ""
+    date = _("{date} (time of day not announced)").format(date=s.date) if event.precision == "day" else s.date
     if s.state == "undated":
-        return f"{event.title}: {s.date[0].lower()}{s.date[1:]}; the article gives no date."
+        return _("{event}: {date}; the article gives no date.").format(
+            event=event.title, date=s.date[0].lower() + s.date[1:])
     if s.state == "today":
-        return f"Today: {event.title}, {s.date}{tail}."
+        return _("Today: {event}, {date}.").format(event=event.title, date=date)
     if s.state == "upcoming":
         if s.days == 1:
-            return f"Tomorrow: {event.title}, {s.date}{tail}."
+            return _("Tomorrow: {event}, {date}.").format(event=event.title, date=date)
         left = timefmt.distance(s.days) if s.days is not None else timefmt.span(s.left or dt.timedelta(0))
-        return f"{left} to go: {event.title}, {s.date}{tail}."
+        return _("{time} to go: {event}, {date}.").format(time=left, event=event.title, date=date)
     if reported(event, as_of):
-        return f"{event.title}: {s.date}, {s.relative}."
-    return f"The countdown is over: {event.title} was scheduled for {s.date}, {s.relative}."
+        return _("{event}: {date}, {relative}.").format(event=event.title, date=s.date, relative=s.relative)
+    return _("The countdown is over: {event} was scheduled for {date}, {relative}.").format(
+        event=event.title, date=s.date, relative=s.relative)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from handlers.i18n import _
+
 # The smallest limits among the platforms, so a Reply that respects them renders everywhere
 # without losing text: Slack's header (150) and section text (3000), Slack's field text (2000)
 # and ten fields a section, Slack's button label (75), Telegram's callback_data (64 bytes,
@@ -32,6 +34,11 @@ def clip(text: str, limit: int) -> str:
 def clip_bytes(text: str, limit: int) -> str:
     data = text.encode("utf-8")
     return text if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
+
+
+def source_line(article: str, as_of: str) -> str:
+    """'Source: The article on … (as of …)': the line above a reply's quotes, on every platform."""
+    return _("Source: {article} ({as_of})").format(article=article, as_of=as_of)
 
 
 def echo(text: str) -> str:
@@ -98,6 +105,6 @@ class Reply:
             lines.extend(f"• {b}" for b in section.bullets)
         if self.source and self.source.quotes:
             lines.append("")
-            lines.append(f"Source: {self.source.article} ({self.source.as_of})")
+            lines.append(source_line(self.source.article, self.source.as_of))
             lines.extend(f"“{q}”" for q in self.source.quotes)
         return "\n".join(lines)

@@ -21,21 +21,22 @@ from content.model import Precision
 from handlers import eventtime, messages, timefmt
 from handlers.briefing import actions
 from handlers.context import ChatService, ChatSettings, Context, Preferences, UpcomingPost
+from handlers.i18n import N_, _, ngettext
 from handlers.registry import Query, command
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section, echo
 
-GROUP = "Subscriptions"
+GROUP = N_("Subscriptions")
 UPCOMING_SHOWN = 5
 OFFSETS_MAX = 8
 
-NOT_ALLOWED = "Only this chat's administrators can change its reminders and settings."
-SUBSCRIBE_USAGE = ("Send /subscribe for the default reminders, or choose them: "
-                   "/subscribe 3d 1d 1h at 08:00 (days, hours or minutes before; “start”; a local time).")
-DAILY_USAGE = ("Send /daily 08:00 for a briefing every day at 08:00 in this chat's timezone, "
-               "/daily off to stop.")
-TIMEZONE_USAGE = ("Send /timezone followed by an IANA name, such as /timezone Europe/Kyiv "
-                  "(or /timezone reset).")
+NOT_ALLOWED = N_("Only this chat's administrators can change its reminders and settings.")
+SUBSCRIBE_USAGE = N_("Send /subscribe for the default reminders, or choose them: "
+                     "/subscribe 3d 1d 1h at 08:00 (days, hours or minutes before; “start”; a local time).")
+DAILY_USAGE = N_("Send /daily 08:00 for a briefing every day at 08:00 in this chat's timezone, "
+                 "/daily off to stop.")
+TIMEZONE_USAGE = N_("Send /timezone followed by an IANA name, such as /timezone Europe/Kyiv "
+                    "(or /timezone reset).")
 
 
 # --- parsing what the reader typed -----------------------------------------------------------
@@ -44,7 +45,8 @@ TIMEZONE_USAGE = ("Send /timezone followed by an IANA name, such as /timezone Eu
 def parse_time(text: str) -> dt.time:
     match = re.fullmatch(r"([01]?\d|2[0-3])[:.h]([0-5]\d)", text.strip().lower())
     if not match:
-        raise ValueError(f"“{echo(text)}” is not a time of day; write it as HH:MM, e.g. 08:00")
+        raise ValueError(_("“{text}” is not a time of day; write it as HH:MM, e.g. 08:00")
+                         .format(text=echo(text)))
     return dt.time(int(match.group(1)), int(match.group(2)))
 
 
@@ -59,7 +61,8 @@ def parse_subscribe(args: str) -> tuple[tuple[str, ...] | None, dt.time | None]:
         else:
             offsets.append(Offset.parse(word))
     if len(set(offsets)) > OFFSETS_MAX:
-        raise ValueError(f"at most {OFFSETS_MAX} reminders per event")
+        raise ValueError(ngettext("at most {n} reminder per event", "at most {n} reminders per event",
+                                  OFFSETS_MAX).format(n=OFFSETS_MAX))
     chosen = tuple(o.token for o in sorted(set(offsets), reverse=True)) if offsets else None
     return chosen, at
 
@@ -86,7 +89,7 @@ def find_zone(text: str) -> tuple[str | None, list[str]]:
 
 def describe_offsets(chosen: tuple[str, ...] | None, precision: Precision) -> str:
     labels = [o.label(precision) for o in offsets_for(precision, chosen)]
-    return ", ".join(labels) if labels else "none (hour offsets need an announced time of day)"
+    return ", ".join(labels) if labels else _("none (hour offsets need an announced time of day)")
 
 
 def display_zone(b: Briefing, settings: ChatSettings, ctx: Context) -> ZoneInfo:
@@ -99,20 +102,24 @@ def describe(b: Briefing, settings: Preferences, zone: ZoneInfo) -> list[str]:
     lines = []
     if settings.reminders:
         for event in reminder_events(b):
-            at = f" at {settings.remind_at:%H:%M}" if event.precision == "day" else ""
-            lines.append(f"Countdown reminders for {event.title}: "
-                         f"{describe_offsets(settings.offsets, event.precision)}{at} ({zone.key})")
+            line = (_("Countdown reminders for {event}: {offsets} at {time} ({zone})")
+                    if event.precision == "day" else _("Countdown reminders for {event}: {offsets} ({zone})"))
+            offsets = describe_offsets(settings.offsets, event.precision)
+            lines.append(line.format(event=event.title, offsets=offsets,
+                                     time=timefmt.time_of_day(settings.remind_at), zone=zone.key))
     if settings.daily_at is not None:
-        lines.append(f"Daily briefing at {settings.daily_at:%H:%M} ({zone.key})")
+        at = timefmt.time_of_day(settings.daily_at)
+        lines.append(_("Daily briefing at {time} ({zone})").format(time=at, zone=zone.key))
     return lines
 
 
 def upcoming_section(b: Briefing, posts: list[UpcomingPost], zone: ZoneInfo, ctx: Context) -> Section:
     if posts:
-        return Section(heading="Next posts",
+        return Section(heading=_("Next posts"),
                        bullets=tuple(f"{timefmt.long_moment(p.at, zone)} — {p.what}" for p in posts))
     line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), zone, b.seed.as_of)
-    return Section(f"Nothing is upcoming, so nothing will be sent for now. {line}")
+    return Section(_("Nothing is upcoming, so nothing will be sent for now. {countdown}")
+                   .format(countdown=line))
 
 
 def notice(title: str, *sections: Section, follow: tuple[tuple[str, str], ...] = ()) -> Reply:
@@ -120,16 +127,16 @@ def notice(title: str, *sections: Section, follow: tuple[tuple[str, str], ...] =
 
 
 def problem(text: str, usage: str) -> Reply:
-    return Reply("That did not work", (Section(text), Section(usage)), actions(("Settings", "settings")),
-                 tone="error")
+    return Reply(_("That did not work"), (Section(text), Section(usage)),
+                 actions((_("Settings"), "settings")), tone="error")
 
 
 async def _service(ctx: Context, *, change: bool) -> ChatService | Reply:
     """The chat service, or the Reply that explains why the command cannot run here."""
     if ctx.chats is None:
-        return notice("Subscriptions", Section(messages.SUBSCRIPTIONS_UNAVAILABLE))
+        return notice(_("Subscriptions"), Section(_(messages.SUBSCRIPTIONS_UNAVAILABLE)))
     if change and ctx.may_manage is not None and not await ctx.may_manage():
-        return notice("Not allowed", Section(NOT_ALLOWED), follow=(("Settings", "settings"),))
+        return notice(_("Not allowed"), Section(_(NOT_ALLOWED)), follow=((_("Settings"), "settings"),))
     return ctx.chats
 
 
@@ -139,13 +146,13 @@ async def _confirm(b: Briefing, chats: ChatService, ctx: Context, title: str, le
     posts = await chats.upcoming(ctx.chat, UPCOMING_SHOWN)
     what = describe(b, settings, zone)
     sections = [Section(lead, bullets=tuple(what)), upcoming_section(b, posts, zone, ctx)]
-    return notice(title, *sections, follow=(("Settings", "settings"), ("Countdown", "countdown")))
+    return notice(title, *sections, follow=((_("Settings"), "settings"), (_("Countdown"), "countdown")))
 
 
 # --- the commands --------------------------------------------------------------------------
 
 
-@command("subscribe", "Countdown reminders in this chat before the event", usage="[offsets] [HH:MM]",
+@command("subscribe", N_("Countdown reminders in this chat before the event"), usage=N_("[offsets] [HH:MM]"),
          group=GROUP, example="subscribe 3d 1d at 08:00")
 async def subscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=True)
@@ -154,9 +161,9 @@ async def subscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
     try:
         offsets, at = parse_subscribe(q.args)
     except ValueError as exc:
-        return problem(f"{exc}.", SUBSCRIBE_USAGE)
+        return problem(f"{exc}.", _(SUBSCRIBE_USAGE))
     settings = await chats.subscribe(ctx.chat, offsets, at)
-    reply = await _confirm(b, chats, ctx, "Subscribed", "This chat will get:", settings)
+    reply = await _confirm(b, chats, ctx, _("Subscribed"), _("This chat will get:"), settings)
     left_out = hour_offsets_left_out(b, offsets)
     return dataclasses.replace(reply, sections=(*reply.sections, *left_out))
 
@@ -169,41 +176,43 @@ def hour_offsets_left_out(b: Briefing, chosen: tuple[str, ...] | None) -> tuple[
     undated = [e.title for e in reminder_events(b) if e.precision == "day"]
     if not hours or not undated:
         return ()
-    return (Section(f"Left out: {', '.join(hours)}. {undated[0]} has no announced time of day, so "
-                    "only whole-day reminders (D-3, D-1, …) can apply to it."),)
+    text = _("Left out: {offsets}. {event} has no announced time of day, so only whole-day reminders "
+             "(D-3, D-1, …) can apply to it.")
+    return (Section(text.format(offsets=", ".join(hours), event=undated[0])),)
 
 
-@command("unsubscribe", "Stop reminders and daily posts in this chat", group=GROUP)
+@command("unsubscribe", N_("Stop reminders and daily posts in this chat"), group=GROUP)
 async def unsubscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=True)
     if isinstance(chats, Reply):
         return chats
     if not await chats.unsubscribe(ctx.chat):
-        return notice("Not subscribed", Section("This chat had no reminders or daily posts to stop."),
-                      follow=(("Subscribe", "subscribe"),))
-    return notice("Unsubscribed", Section("This chat will get no more reminders or daily posts."),
-                  follow=(("Subscribe again", "subscribe"),))
+        return notice(_("Not subscribed"), Section(_("This chat had no reminders or daily posts to stop.")),
+                      follow=((_("Subscribe"), "subscribe"),))
+    return notice(_("Unsubscribed"), Section(_("This chat will get no more reminders or daily posts.")),
+                  follow=((_("Subscribe again"), "subscribe"),))
 
 
-@command("settings", "This chat's timezone, reminders and daily post", group=GROUP)
+@command("settings", N_("This chat's timezone, reminders and daily post"), group=GROUP)
 async def settings_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=False)
     if isinstance(chats, Reply):
         return chats
     settings = await chats.settings(ctx.chat)
     zone = display_zone(b, settings, ctx)
-    shown = settings.timezone or f"not set: {zone.key} is used"
-    lines = describe(b, settings, zone) or ["No reminders and no daily post."]
-    sections = [Section(heading="Timezone", text=shown), Section(heading="Posts", bullets=tuple(lines))]
+    shown = settings.timezone or _("not set: {zone} is used").format(zone=zone.key)
+    lines = describe(b, settings, zone) or [_("No reminders and no daily post.")]
+    sections = [Section(heading=_("Timezone"), text=shown), Section(heading=_("Posts"), bullets=tuple(lines))]
     if settings.stopped:
-        sections.append(Section(f"Posting here stopped: {settings.stopped}. /subscribe starts it again."))
+        sections.append(Section(_("Posting here stopped: {reason}. /subscribe starts it again.")
+                                .format(reason=settings.stopped)))
     if settings.reminders or settings.daily_at:
         sections.append(upcoming_section(b, await chats.upcoming(ctx.chat, UPCOMING_SHOWN), zone, ctx))
-    return notice("Settings for this chat", *sections,
-                  follow=(("Subscribe", "subscribe"), ("Daily at 08:00", "daily 08:00")))
+    return notice(_("Settings for this chat"), *sections,
+                  follow=((_("Subscribe"), "subscribe"), (_("Daily at 08:00"), "daily 08:00")))
 
 
-@command("timezone", "Show every date in this chat in your timezone", usage="ZONE", group=GROUP,
+@command("timezone", N_("Show every date in this chat in your timezone"), usage=N_("ZONE"), group=GROUP,
          example="timezone Europe/Kyiv")
 async def timezone(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=bool(q.args.strip()))
@@ -212,26 +221,28 @@ async def timezone(b: Briefing, q: Query, ctx: Context) -> Reply:
     wanted = q.args.strip()
     if not wanted:
         current = (await chats.settings(ctx.chat)).timezone
-        text = f"This chat's timezone is {current}." if current else "This chat has not chosen a timezone."
-        return notice("Timezone", Section(text), Section(TIMEZONE_USAGE))
+        text = (_("This chat's timezone is {zone}.").format(zone=current) if current
+                else _("This chat has not chosen a timezone."))
+        return notice(_("Timezone"), Section(text), Section(_(TIMEZONE_USAGE)))
     name: str | None = None
     if wanted.lower() not in ("reset", "off", "default"):
         name, close = find_zone(wanted)
         if name is None:
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            return problem(f"“{echo(wanted)}” is not a timezone I know.{hint}", TIMEZONE_USAGE)
+            text = (_("“{zone}” is not a timezone I know. Did you mean {names}?") if close
+                    else _("“{zone}” is not a timezone I know."))
+            return problem(text.format(zone=echo(wanted), names=", ".join(close)), _(TIMEZONE_USAGE))
     settings = await chats.set_timezone(ctx.chat, name)
     zone = display_zone(b, settings, ctx)
-    lead = (f"Dates in this chat are now shown in {timefmt.zone_label(zone, ctx.now())}." if name
-            else f"This chat's timezone is reset: dates are shown in {zone.key}.")
+    lead = (_("Dates in this chat are now shown in {zone}.").format(zone=timefmt.zone_label(zone, ctx.now()))
+            if name else _("This chat's timezone is reset: dates are shown in {zone}.").format(zone=zone.key))
     if settings.reminders or settings.daily_at:
-        return await _confirm(b, chats, ctx, "Timezone set", lead, settings)
+        return await _confirm(b, chats, ctx, _("Timezone set"), lead, settings)
     line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), zone, b.seed.as_of)
-    return notice("Timezone set", Section(lead), Section(line), follow=(("When", "when"),))
+    return notice(_("Timezone set"), Section(lead), Section(line), follow=((_("When"), "when"),))
 
 
-@command("daily", "A briefing post every day at this local time, or off", usage="HH:MM|off", group=GROUP,
-         example="daily 08:00")
+@command("daily", N_("A briefing post every day at this local time, or off"), usage=N_("HH:MM|off"),
+         group=GROUP, example="daily 08:00")
 async def daily(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=True)
     if isinstance(chats, Reply):
@@ -239,16 +250,16 @@ async def daily(b: Briefing, q: Query, ctx: Context) -> Reply:
     wanted = q.args.strip()
     if wanted.lower() in ("off", "stop", "none", "no"):
         settings = await chats.set_daily(ctx.chat, None)
-        text = "No more daily briefing posts in this chat."
-        if settings.reminders:
-            text += " Countdown reminders stay on (/unsubscribe stops them)."
-        return notice("Daily post off", Section(text), follow=(("Settings", "settings"),))
+        text = (_("No more daily briefing posts in this chat. Countdown reminders stay on "
+                  "(/unsubscribe stops them).") if settings.reminders
+                else _("No more daily briefing posts in this chat."))
+        return notice(_("Daily post off"), Section(text), follow=((_("Settings"), "settings"),))
     try:
         at = parse_time(wanted) if wanted else None
     except ValueError as exc:
-        return problem(f"{exc}.", DAILY_USAGE)
+        return problem(f"{exc}.", _(DAILY_USAGE))
     if at is None:
-        return problem("Which time of day?", DAILY_USAGE)
+        return problem(_("Which time of day?"), _(DAILY_USAGE))
     settings = await chats.set_daily(ctx.chat, at)
-    lead = "This chat will get a daily briefing (the countdown and the summary):"
-    return await _confirm(b, chats, ctx, "Daily post on", lead, settings)
+    lead = _("This chat will get a daily briefing (the countdown and the summary):")
+    return await _confirm(b, chats, ctx, _("Daily post on"), lead, settings)

@@ -1,24 +1,42 @@
-"""Dates, zones and distances in time, worded for readers (English, zone always named)."""
+"""Dates, zones and distances in time, worded for readers (zone always named).
+
+Each shape of date a reader sees has one function here, the only place that turns a date into
+words: `long_date` ('Monday 2 June 2025'), `long_range`, `time_of_day` ('09:00'),
+`local_moment` (a date and a time) and `long_moment` (with its zone). Weekday and month names
+come from the calendar, not from message catalogues, so a reader's locale can be given to these
+functions alone. Distances in time ('in 3 days', '18 months ago') are messages like any other.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from content.text import MONTHS, WEEKDAYS
-from content.text import long_date as long_date  # beside the calendar words, for the drafter too
+from content import text as calendar
+from handlers.i18n import _, ngettext
 
 MONTH_DAYS = 30.436875  # average length of a Gregorian month
+
+
+def long_date(day: dt.date) -> str:
+    """'Monday 2 June 2025'."""
+    return calendar.long_date(day)
 
 
 def long_range(first: dt.date, last: dt.date) -> str:
     """'Tuesday 2 – Thursday 4 June 2026': the days of an event that runs over several."""
     if first.year != last.year:
         return f"{long_date(first)} – {long_date(last)}"
-    head = f"{WEEKDAYS[first.weekday()]} {first.day}"
+    head = f"{calendar.WEEKDAYS[first.weekday()]} {first.day}"
     if first.month != last.month:
-        head += f" {MONTHS[first.month - 1]}"
+        head += f" {calendar.MONTHS[first.month - 1]}"
     return f"{head} – {long_date(last)}"
+
+
+def time_of_day(at: dt.time | dt.datetime) -> str:
+    """'09:00'."""
+    return f"{at:%H:%M}"
 
 
 def utc_offset(moment: dt.datetime) -> str:
@@ -36,57 +54,84 @@ def zone_label(zone: ZoneInfo, at: dt.datetime) -> str:
     return f"{zone.key}, {utc_offset(at.astimezone(zone))}"
 
 
+def local_moment(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """'Tuesday 1 December 2026, 10:40': the moment's date and time in `zone`, the zone unnamed."""
+    local = moment.astimezone(zone)
+    return _("{date}, {time}").format(date=long_date(local.date()), time=time_of_day(local))
+
+
 def long_moment(moment: dt.datetime, zone: ZoneInfo) -> str:
     """'Tuesday 1 December 2026, 10:40 (Europe/Istanbul, UTC+03:00)'."""
-    local = moment.astimezone(zone)
-    return f"{long_date(local.date())}, {local:%H:%M} ({zone_label(zone, local)})"
+    return _("{moment} ({zone})").format(moment=local_moment(moment, zone), zone=zone_label(zone, moment))
 
 
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+_UNITS: dict[str, Callable[[int], str]] = {
+    "minute": lambda n: ngettext("{n} minute", "{n} minutes", n),
+    "hour": lambda n: ngettext("{n} hour", "{n} hours", n),
+    "day": lambda n: ngettext("{n} day", "{n} days", n),
+    "week": lambda n: ngettext("{n} week", "{n} weeks", n),
+    "month": lambda n: ngettext("{n} month", "{n} months", n),
+    "year": lambda n: ngettext("{n} year", "{n} years", n),
+}
+
+
+def count(n: int, unit: str) -> str:
+    """'1 day', '3 weeks': `n` of a unit of time ("minute" … "year")."""
+    return _UNITS[unit](n).format(n=n)
 
 
 def distance(days: int) -> str:
     """'3 days', '3 weeks', '18 months', '2 years' for a positive number of days."""
     if days < 14:
-        return _plural(days, "day")
+        return count(days, "day")
     if days < 60:
-        return _plural(round(days / 7), "week")
+        return count(round(days / 7), "week")
     months = round(days / MONTH_DAYS)
     if months < 24:
-        return _plural(months, "month")
-    return _plural(round(days / 365.2425), "year")
+        return count(months, "month")
+    return count(round(days / 365.2425), "year")
+
+
+def ahead(time: str) -> str:
+    """'in 3 days': a stretch of time from now to a later moment."""
+    return _("in {time}").format(time=time)
+
+
+def ago(time: str) -> str:
+    """'3 days ago': a stretch of time from an earlier moment to now."""
+    return _("{time} ago").format(time=time)
 
 
 def relative_day(today: dt.date, day: dt.date) -> str:
     """'today', 'tomorrow', 'in 3 days', 'yesterday', '18 months ago'."""
     days = (day - today).days
     if days == 0:
-        return "today"
+        return _("today")
     if days == 1:
-        return "tomorrow"
+        return _("tomorrow")
     if days == -1:
-        return "yesterday"
-    return f"in {distance(days)}" if days > 0 else f"{distance(-days)} ago"
+        return _("yesterday")
+    return ahead(distance(days)) if days > 0 else ago(distance(-days))
 
 
 def span(delta: dt.timedelta) -> str:
     """A positive stretch of time in its two largest units: '2 days 4 hours', '45 minutes'."""
     minutes = int(delta.total_seconds() // 60)
     if minutes < 1:
-        return "less than a minute"
+        return _("less than a minute")
     days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [(days, "day"), (hours, "hour"), (mins, "minute")]
-    shown = [(n, unit) for n, unit in parts if n][:2]
     if days >= 14:
         return distance(days)
-    return " ".join(_plural(n, unit) for n, unit in shown)
+    hours, mins = divmod(rest, 60)
+    shown = [count(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute")) if n][:2]
+    if len(shown) == 1:
+        return shown[0]
+    return _("{larger} {smaller}").format(larger=shown[0], smaller=shown[1])
 
 
 def relative_moment(now: dt.datetime, moment: dt.datetime) -> str:
     """'in 2 days 4 hours', '3 hours ago', 'now'."""
     delta = moment - now
     if abs(delta) < dt.timedelta(minutes=1):
-        return "now"
-    return f"in {span(delta)}" if delta > dt.timedelta(0) else f"{span(-delta)} ago"
+        return _("now")
+    return ahead(span(delta)) if delta > dt.timedelta(0) else ago(span(-delta))

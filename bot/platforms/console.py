@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, TextIO
 from bot.platforms.base import Sent
 from bot.platforms.service import BriefingService
 from handlers.context import CONSOLE_CHAT, ChatRef
-from handlers.reply import Reply
+from handlers.i18n import N_, _
+from handlers.reply import Reply, source_line
 
 if TYPE_CHECKING:
     from aiohttp import web
 
 WIDTH = 78
-PROMPT = "briefing> "
+PROMPT = N_("briefing> ")
 
 
 def render(reply: Reply) -> str:
@@ -39,11 +40,12 @@ def render(reply: Reply) -> str:
         lines.extend(f"  • {b}" for b in section.bullets)
         lines.append("")
     if reply.source and reply.source.quotes:
-        lines.append(f"Source: {reply.source.article} ({reply.source.as_of})")
+        lines.append(source_line(reply.source.article, reply.source.as_of))
         lines.extend(f"  “{q}”" for q in reply.source.quotes)
         lines.append("")
     if reply.actions:
-        lines.append("Next: " + "   ".join(f"[{i}] {a.label}" for i, a in enumerate(reply.actions, 1)))
+        follow = "   ".join(f"[{i}] {a.label}" for i, a in enumerate(reply.actions, 1))
+        lines.append(_("Next: {actions}").format(actions=follow))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -108,7 +110,7 @@ class Console:
 
     async def send(self, chat: ChatRef, reply: Reply) -> Sent:
         """A scheduled post for the console chat: printed above the prompt."""
-        self.show(f"\n⏰ Scheduled post\n{render(reply)}\n")
+        self.show(f"\n{_('⏰ Scheduled post')}\n{render(reply)}\n")
         return Sent(chat, ("console",))
 
     async def handle(self, line: str) -> Reply | None:
@@ -131,7 +133,7 @@ class Console:
             turn.wait()
             turn.clear()
             try:
-                line: str | None = self.read_line(PROMPT)
+                line: str | None = self.read_line(_(PROMPT))
             except (EOFError, OSError):
                 line = None
             loop.call_soon_threadsafe(lines.put_nowait, line)
@@ -142,8 +144,8 @@ class Console:
         """The REPL, until Ctrl-D; scheduled posts print while it waits for a line."""
         save = _load_history(self.history)
         await self.start()
-        self.show("Briefing console. Type /help, a question, or a number to follow a suggestion; "
-                  "Ctrl-D quits.\n\n")
+        self.show(_("Briefing console. Type /help, a question, or a number to follow a suggestion; "
+                    "Ctrl-D quits.") + "\n\n")
         lines: asyncio.Queue[str | None] = asyncio.Queue()
         turn = threading.Event()
         reader = threading.Thread(target=self._read_lines, args=(asyncio.get_running_loop(), lines, turn),

@@ -16,6 +16,7 @@ from handlers import messages
 from handlers.briefing import command_for
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatService, Context, Permission
+from handlers.i18n import _
 from handlers.matching import index
 from handlers.reply import Reply, Section
 from handlers.router import dispatch, parse
@@ -38,7 +39,7 @@ class QuestionBook(Protocol):
 
 
 def apology() -> Reply:
-    return Reply(messages.APOLOGY_TITLE, (Section(messages.APOLOGY_TEXT),), tone="error")
+    return Reply(_(messages.APOLOGY_TITLE), (Section(_(messages.APOLOGY_TEXT)),), tone="error")
 
 
 class BriefingService:

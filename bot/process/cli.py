@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.platforms.service import BriefingService
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("briefing.cli")
 Command = Callable[[argparse.Namespace], int]
+T = TypeVar("T")
 
 
 def version() -> str:
@@ -35,11 +36,20 @@ def version() -> str:
         return "0+unknown"
 
 
-def _moment(text: str) -> dt.datetime:
-    try:
-        return parse_moment(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """`parse` as an argparse type: the ValueError it raises is the message argparse prints."""
+
+    @functools.wraps(parse)
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+
+    return convert
+
+
+_moment = _argument(parse_moment)
 
 
 def _zone(text: str) -> ZoneInfo:
@@ -213,23 +223,19 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if incomplete else 0
 
 
+@_argument
 def _offsets(text: str) -> tuple[str, ...]:
     from handlers.subscriptions import parse_subscribe
 
-    try:
-        offsets, _at = parse_subscribe(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+    offsets, _at = parse_subscribe(text)
     return offsets or ()
 
 
+@_argument
 def _time(text: str) -> dt.time:
     from handlers.subscriptions import parse_time
 
-    try:
-        return parse_time(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return parse_time(text)
 
 
 def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

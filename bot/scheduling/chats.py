@@ -21,6 +21,7 @@ from bot.store import Store, Subscription
 from content.loader import Briefing
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatSettings, Preferences, SubscriptionSummary, UpcomingPost
+from handlers.i18n import _
 from handlers.subscriptions import describe
 
 log = logging.getLogger("briefing.chats")
@@ -99,7 +100,8 @@ class StoreChats:
             if sub.deck != self.deck:
                 continue
             lines = describe(self.briefing, settings_of(sub, sub.timezone), self._zone(sub))
-            text = "; ".join(lines) or f"Stopped: {sub.stopped_reason or UNSUBSCRIBED}"
+            stopped = _("Stopped: {reason}").format(reason=sub.stopped_reason or UNSUBSCRIBED)
+            text = "; ".join(lines) or stopped
             found.append(SubscriptionSummary(sub.chat, text, sub.active))
         return found
 

@@ -25,8 +25,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from handlers.i18n import N_, _
 from handlers.registry import REGISTRY
-from handlers.reply import Action, Reply, Section, Source, clip
+from handlers.reply import Action, Reply, Section, Source, clip, source_line
 
 COMMAND = "/briefing"
 MAX_BLOCKS = 50
@@ -45,9 +46,9 @@ FALLBACK_MAX = 3000  # notifications show a line or two; the blocks carry the wh
 
 FOLLOWUP_ACTION = "followup"  # action ids are followup_1, followup_2, …: unique within a message
 SHARE_ACTION = "share"
-SHARE_LABEL = "Share in channel"
-USAGE_LABEL = "Usage:"
-CONTINUED = "(continued)"
+SHARE_LABEL = N_("Share in channel")
+USAGE = N_("Usage: {commands}")
+CONTINUED = N_("(continued)")
 
 _SLASH = re.compile(r"(?<![\w/])/([a-z][a-z0-9_]*)\b")
 
@@ -199,10 +200,15 @@ def context_pieces(texts: list[str], plain: str) -> list[Piece]:
 
 
 def source_pieces(source: Source) -> list[Piece]:
-    line = f"Source: _{fit(source.article, 1000)}_ ({fit(source.as_of, 200)})"
+    line = source_line(f"_{fit(source.article, 1000)}_", fit(source.as_of, 200))
     quotes = [fit(f"“{q}”", CONTEXT_TEXT_MAX) for q in source.quotes]
-    plain = "\n".join([f"Source: {source.article} ({source.as_of})", *(f"“{q}”" for q in source.quotes)])
+    plain = "\n".join([source_line(source.article, source.as_of), *(f"“{q}”" for q in source.quotes)])
     return context_pieces([line, *quotes], plain)
+
+
+def usage_pieces(hint: str, room: int) -> list[Piece]:
+    """The usage line (`hint` is the registry's, e.g. '/briefing who [name] | when | …')."""
+    return context_pieces([_(USAGE).format(commands=fit(hint, room))], _(USAGE).format(commands=hint))
 
 
 def button(label: str, action_id: str, value: str, *, primary: bool = False) -> ButtonElement:
@@ -215,7 +221,7 @@ def actions_piece(actions: tuple[Action, ...], share: str | None) -> list[Piece]
     """Follow-ups as buttons carrying their command, and the share button when asked for."""
     buttons = [button(a.label, f"{FOLLOWUP_ACTION}_{i}", a.command) for i, a in enumerate(actions, 1)]
     if share is not None:
-        buttons.append(button(SHARE_LABEL, SHARE_ACTION, share, primary=True))
+        buttons.append(button(_(SHARE_LABEL), SHARE_ACTION, share, primary=True))
     if not buttons:
         return []
     size = sum(len(b.text.text) for b in buttons if b.text is not None)
@@ -229,8 +235,7 @@ def pieces(reply: Reply, *, share: str | None = None, hint: str | None = None) -
     if reply.source is not None:
         groups.append(source_pieces(reply.source))
     if hint:
-        groups.append(context_pieces([f"{USAGE_LABEL} {fit(hint, CONTEXT_TEXT_MAX - 10)}"],
-                                     f"{USAGE_LABEL} {hint}"))
+        groups.append(usage_pieces(hint, CONTEXT_TEXT_MAX - 10))
     if buttons := actions_piece(reply.actions, share):
         groups.append(buttons)
     return groups
@@ -258,8 +263,8 @@ def fallback(title: str, message: list[Piece], first: bool) -> str:
     """The plain-text `text` of one message: what notifications and screen readers show."""
     plain = "\n\n".join(p.plain for p in message if p.plain)
     if not first:
-        plain = f"{title} {CONTINUED}\n\n{plain}"
-    return escape(clip(slack_commands(plain.strip() or title), FALLBACK_MAX)) or CONTINUED
+        plain = f"{title} {_(CONTINUED)}\n\n{plain}"
+    return escape(clip(slack_commands(plain.strip() or title), FALLBACK_MAX)) or _(CONTINUED)
 
 
 def render(reply: Reply, *, share: str | None = None, hint: str | None = None) -> list[SlackMessage]:

@@ -9,23 +9,15 @@ from typing import Any
 from slack_sdk.models.blocks import DividerBlock, HeaderBlock, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.platforms.slack.blocks import (
-    USAGE_LABEL,
-    Piece,
-    context_pieces,
-    escape,
-    fit,
-    join_lines,
-    mrkdwn,
-    pieces,
-)
+from bot.platforms.slack.blocks import Piece, escape, fit, join_lines, mrkdwn, pieces, usage_pieces
 from handlers.context import SubscriptionSummary
+from handlers.i18n import N_, _
 from handlers.reply import Reply
 
 MAX_VIEW_BLOCKS = 100
-SUBSCRIPTIONS_TITLE = "Subscriptions in this workspace"
-NO_SUBSCRIPTIONS = "No channel here has subscribed yet."
-SUBSCRIPTIONS_UNAVAILABLE = "Subscriptions are not available: this bot runs without its database."
+SUBSCRIPTIONS_TITLE = N_("Subscriptions in this workspace")
+NO_SUBSCRIPTIONS = N_("No channel here has subscribed yet.")
+SUBSCRIPTIONS_UNAVAILABLE = N_("Subscriptions are not available: this bot runs without its database.")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")  # ids only: a mention built from anything else is inert
 
 
@@ -33,17 +25,17 @@ def where(sub: SubscriptionSummary) -> str:
     """Where a subscription posts, as mrkdwn: a channel link, or words for a DM."""
     chat = sub.chat
     place = f"<#{chat.chat_id}>" if _CHANNEL_ID.match(chat.chat_id) else (
-        "A direct message" if chat.kind == "private" else escape(chat.chat_id))
-    return place + (" (in a thread)" if chat.thread_id else "")
+        _("A direct message") if chat.kind == "private" else escape(chat.chat_id))
+    return _("{place} (in a thread)").format(place=place) if chat.thread_id else place
 
 
 def subscription_blocks(subs: Sequence[SubscriptionSummary] | None, room: int) -> list[Piece]:
     """The subscriptions part of the tab, in at most `room` blocks (a header, the list, "…")."""
-    header = Piece(HeaderBlock(text=PlainTextObject(text=SUBSCRIPTIONS_TITLE, emoji=False)), 0, "")
+    header = Piece(HeaderBlock(text=PlainTextObject(text=_(SUBSCRIPTIONS_TITLE), emoji=False)), 0, "")
     if subs is None or not subs:
-        text = SUBSCRIPTIONS_UNAVAILABLE if subs is None else NO_SUBSCRIPTIONS
+        text = _(SUBSCRIPTIONS_UNAVAILABLE if subs is None else NO_SUBSCRIPTIONS)
         return [header, Piece(SectionBlock(text=mrkdwn(escape(text))), len(text), text)]
-    lines = [f"• {where(s)} — {fit(s.description, 1000)} ({'active' if s.active else 'stopped'})"
+    lines = [f"• {where(s)} — {fit(s.description, 1000)} ({_('active') if s.active else _('stopped')})"
              for s in subs]
     texts = join_lines(lines)
     shown = texts[: max(room - 2, 1)]
@@ -56,7 +48,7 @@ def subscription_blocks(subs: Sequence[SubscriptionSummary] | None, room: int) -
 def home_view(summary: Reply, subs: Sequence[SubscriptionSummary] | None, hint: str) -> dict[str, Any]:
     """The Home tab's view for views.publish; `subs` None when there is no chat service."""
     card = [p for group in pieces(summary) for p in group]
-    usage = context_pieces([f"{USAGE_LABEL} {fit(hint, 1990)}"], hint)
+    usage = usage_pieces(hint, 1990)
     room = MAX_VIEW_BLOCKS - len(usage) - 1
     card = card[: room // 2]
     subscriptions = subscription_blocks(subs, room - len(card))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers.reply import ACTION_LABEL_MAX, Action, Reply, Section, clip, clip_bytes
+from handlers.reply import ACTION_LABEL_MAX, Action, Reply, Section, clip, clip_bytes, source_line
 
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_MAX = 64
@@ -86,7 +86,7 @@ def blocks(reply: Reply) -> list[Block]:
     found: list[Block] = [((Span(reply.title, "b"),),)]
     found.extend(block for block in map(_section, reply.sections) if block)
     if reply.source is not None and reply.source.quotes:
-        head: Line = (Span(f"Source: {reply.source.article} ({reply.source.as_of})", "i"),)
+        head: Line = (Span(source_line(reply.source.article, reply.source.as_of), "i"),)
         found.append((head, *((Span(f"“{q}”", "blockquote"),) for q in reply.source.quotes)))
     return found
 

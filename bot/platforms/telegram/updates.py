@@ -32,12 +32,13 @@ from bot.platforms.telegram.chats import chat_ref, message_chat, permission, pri
 from bot.platforms.telegram.delivery import Outbox
 from bot.platforms.telegram.render import Rendered, command_of, render
 from handlers.context import ChatRef, Permission
+from handlers.i18n import N_, _
 from handlers.reply import Reply
 
 log = logging.getLogger("briefing.telegram")
 
 Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
-EXPIRED_BUTTON = "This button belongs to an older version of the bot. Send /help for the commands."
+EXPIRED_BUTTON = N_("This button belongs to an older version of the bot. Send /help for the commands.")
 _GONE_STATUSES = frozenset({ChatMemberStatus.BANNED, ChatMemberStatus.LEFT})
 
 
@@ -82,7 +83,7 @@ class Readers:
         if query is None:
             return
         command = command_of(query.data)
-        await self._acknowledge(query, None if command else EXPIRED_BUTTON)
+        await self._acknowledge(query, None if command else _(EXPIRED_BUTTON))
         if command is None:
             return
         card = query.message

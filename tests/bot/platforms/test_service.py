@@ -9,26 +9,11 @@ import pytest
 from bot.platforms.service import BriefingService
 from content.loader import Briefing
 from handlers.clock import FixedClock
-from handlers.context import ChatRef, ChatSettings, SubscriptionSummary
+from handlers.context import ChatRef
 from handlers.registry import REGISTRY, Query, command
+from tests.fakes.chats import FixedChats
 
 CHAT = ChatRef("telegram", "42")
-
-
-class Settings:
-    """A chat service that only knows each chat's zone."""
-
-    def __init__(self, zones: dict[str, str]) -> None:
-        self.zones = zones
-
-    async def settings(self, chat: ChatRef) -> ChatSettings:
-        return ChatSettings(timezone=self.zones.get(chat.key))
-
-    async def timezone(self, chat: ChatRef) -> str | None:
-        return self.zones.get(chat.key)
-
-    async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
-        return []
 
 
 async def test_answers_and_logs_one_line(service: BriefingService, caplog: pytest.LogCaptureFixture) -> None:
@@ -49,7 +34,7 @@ async def test_remembers_the_last_topic_per_chat(service: BriefingService) -> No
 
 
 async def test_uses_the_chats_own_zone(briefing: Briefing, clock: FixedClock) -> None:
-    service = BriefingService(briefing, clock, chats=Settings({CHAT.key: "America/Los_Angeles"}))
+    service = BriefingService(briefing, clock, chats=FixedChats({CHAT.key: "America/Los_Angeles"}))
     mine = await service.answer("/when", CHAT)
     other = await service.answer("/when", ChatRef("telegram", "7"))
     assert mine is not None and "America/Los_Angeles" in mine.plain_text()
@@ -110,7 +95,7 @@ async def test_nothing_typed_offers_the_overview(service: BriefingService) -> No
 
 
 async def test_cards_are_shown_in_the_chats_own_zone(briefing: Briefing, clock: FixedClock) -> None:
-    service = BriefingService(briefing, clock, chats=Settings({CHAT.key: "America/Los_Angeles"}))
+    service = BriefingService(briefing, clock, chats=FixedChats({CHAT.key: "America/Los_Angeles"}))
     [(_, when)] = [offer for offer in await service.cards("when", CHAT) if offer[0] == "when"]
     assert "America/Los_Angeles" in when.plain_text()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -65,16 +66,16 @@ class Recorder:
         return []
 
 
-def settings(tmp_path: Path, **values: object) -> Settings:
+def settings(tmp_path: Path, **values: Any) -> Settings:
     return Settings(telegram_bot_token=TELEGRAM_TOKEN, data_dir=tmp_path, host="127.0.0.1", port=0,
-                    _env_file=None, **values)  # type: ignore[arg-type]
+                    _env_file=None, **values)
 
 
 def runtime_with(adapter: Recorder, tmp_path: Path, briefing: Briefing, **values: object) -> Runtime:
     def factory(s: Settings, service: BriefingService, chats: StoreChats) -> Recorder:
         return adapter
 
-    runtime = Runtime(settings(tmp_path, **values), briefing, factories={"telegram": factory})  # type: ignore[dict-item]
+    runtime = Runtime(settings(tmp_path, **values), briefing, factories={"telegram": factory})
     adapter.runtime = runtime
     return runtime
 
@@ -124,10 +125,10 @@ async def test_a_start_that_a_later_attempt_may_fix_is_retried_not_fatal() -> No
 
 
 def test_platforms_half_configured_or_missing_are_refused(tmp_path: Path) -> None:
-    half = Settings(slack_bot_token=SLACK_BOT_TOKEN, _env_file=None)  # type: ignore[call-arg, arg-type]
+    half = Settings(slack_bot_token=SLACK_BOT_TOKEN, _env_file=None)
     with pytest.raises(StartupError, match=r"^slack needs SLACK_APP_TOKEN \(Socket Mode\) or SLACK_SIGNING_SECRET"):
         check_platforms(half, console=False)
-    nothing = Settings(_env_file=None)  # type: ignore[call-arg]
+    nothing = Settings(_env_file=None)
     with pytest.raises(StartupError, match=r"^no platform is configured"):
         check_platforms(nothing, console=False)
     assert check_platforms(nothing, console=True) == []

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from bot.platforms.base import DeliveryError, Sent
 from bot.store import Store, default_url, open_store
@@ -33,6 +34,9 @@ class Recorder:
 
     async def stop(self) -> None:
         return None
+
+    def http_routes(self) -> list[web.RouteDef]:
+        return []
 
     async def send(self, chat: ChatRef, reply: Reply) -> Sent:
         pending = self.failures.get(chat.chat_id)

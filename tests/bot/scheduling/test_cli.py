@@ -62,7 +62,12 @@ def test_the_console_shows_a_reminder_as_it_fires(tmp_path: Path) -> None:
         assert proc.stdin is not None and proc.stdout is not None
         out = proc.stdout
         lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True).start()
+
+        def pump() -> None:
+            for line in out:
+                lines.put(line)
+
+        threading.Thread(target=pump, daemon=True).start()
         proc.stdin.write("/subscribe\n")
         proc.stdin.flush()
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -10,49 +9,28 @@ import pytest
 
 from bot.platforms.service import BriefingService
 from bot.scheduling.chats import StoreChats
-from bot.scheduling.scheduler import Scheduler, scheduling
 from bot.store import Store
 from content.loader import Briefing
-from handlers.clock import SystemClock
-from handlers.context import ChatRef, Preferences
+from handlers.context import ChatRef
 from tests.bot.platforms.telegram.conftest import make_adapter
-from tests.bot.scheduling.test_scheduler import Outcomes
+from tests.bot.scheduling.live import DECK, Posting, clock_for, posting
 from tests.fakes.kit import too_many_requests
 from tests.fakes.telegram_api import FakeTelegram
 
-D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
-DECK = "istanbul-talks-2025"
-
 
 @dataclass
-class Live:
+class Live(Posting):
     tg: FakeTelegram
-    scheduler: Scheduler
-    outcomes: Outcomes
-    store: Store
-
-    async def subscribe(self, chat: ChatRef) -> None:
-        await self.store.put_subscription(chat, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1),
-                                          reschedule=True)
-        await self.scheduler.refresh_chat(chat)
 
 
 @pytest.fixture
 async def live(store: Store, briefing: Briefing, request: pytest.FixtureRequest) -> AsyncIterator[Live]:
-    """The bot from 3 s before D-1's time, or (indirect param -1) from 1 s after it: catch-up at once."""
-    clock = SystemClock(D1 - dt.timedelta(seconds=getattr(request, "param", 3)))
-    outcomes = Outcomes()
+    clock = clock_for(request)
     async with FakeTelegram() as tg:
         chats = StoreChats(store, briefing, clock)
-        adapter = make_adapter(BriefingService(briefing, clock, chats=chats), tg, events=chats)  # type: ignore[arg-type]
-        await adapter.start()
-        scheduler = Scheduler(store, briefing, clock, {"telegram": adapter}, chats=chats, observers=[outcomes],
-                              owner="telegram-test")
-        try:
-            async with scheduling(scheduler):
-                yield Live(tg, scheduler, outcomes, store)
-        finally:
-            await adapter.stop()
+        adapter = make_adapter(BriefingService(briefing, clock, chats=chats), tg, events=chats)
+        async with posting(store, briefing, clock, chats, adapter) as posts:
+            yield Live(posts.scheduler, posts.outcomes, posts.store, tg)
 
 
 async def test_a_private_chat_subscribes_and_gets_the_reminder_on_time(live: Live) -> None:

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, default_url, open_store
+from tests.bot.store.postgres import Server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return default_url(tmp_path)
-    server = request.getfixturevalue("pg_server")
+    server: Server = request.getfixturevalue("pg_server")
     return await server.create_database()
 
 

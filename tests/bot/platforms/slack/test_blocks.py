@@ -175,7 +175,7 @@ async def test_every_command_of_the_deck_renders_within_limits(command: str, ser
         assert message.text
 
 
-_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
+_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=400)
 _section = st.builds(Section, _text, st.none() | _text, st.lists(st.builds(Field, _text, _text), max_size=12)
                      .map(tuple), st.lists(_text, max_size=8).map(tuple))
 

@@ -5,19 +5,18 @@ Each test sends what Slack sends and asserts what the fake Slack received back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from bot.platforms.service import BriefingService
 from bot.platforms.slack.blocks import SHARE_LABEL, slack_commands
 from content.loader import Briefing
 from handlers.clock import FixedClock
-from handlers.context import ChatRef, ChatSettings, SubscriptionSummary
+from handlers.context import ChatRef, SubscriptionSummary
 from handlers.registry import REGISTRY
 from handlers.reply import Field, Reply, Section
 from tests.bot.platforms.slack.conftest import Asked, Bot
 from tests.fakes.chat_events import RecordedEvents
+from tests.fakes.chats import FixedChats
 from tests.fakes.slack_api import Message, message_problem
 
 EXAMPLES = {"who": "who lavrov", "when": "when", "where": "where istanbul", "stakes": "stakes",
@@ -61,7 +60,8 @@ async def test_the_slash_command_is_acked_at_once_with_an_empty_body(bot: Bot) -
 
 async def test_a_bare_slash_command_introduces_the_bot_with_the_usage_hint(bot: Bot) -> None:
     [message] = await bot.ask("")
-    assert message.header() is not None and message.header().startswith("Briefing:")
+    header = message.header()
+    assert header is not None and header.startswith("Briefing:")
     assert "Usage: /briefing start | help | summary | who [name]" in message.mrkdwn()
 
 
@@ -122,23 +122,8 @@ async def test_app_home_shows_the_summary_countdown_and_no_subscriptions_without
     assert "Usage: /briefing start" in shown
 
 
-@dataclass
-class Chats:
-    subs: list[SubscriptionSummary]
-
-    async def settings(self, chat: ChatRef) -> ChatSettings:
-        return ChatSettings()
-
-    async def timezone(self, chat: ChatRef) -> str | None:
-        return None
-
-    async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
-        assert platform == "slack"
-        return self.subs
-
-
 async def test_app_home_lists_this_workspaces_subscriptions(bot: Bot, service: BriefingService) -> None:
-    service.chats = Chats([
+    service.chats = chats = FixedChats(subs=[
         SubscriptionSummary(ChatRef("slack", "C0GENERAL", kind="channel"), "Countdown D-7, D-3, D-1 at 09:00",
                             True),
         SubscriptionSummary(ChatRef("slack", "C0NEWS", "17.1", "channel"), "Daily <!channel> & more", False),
@@ -151,6 +136,7 @@ async def test_app_home_lists_this_workspaces_subscriptions(bot: Bot, service: B
     assert "• <#C0GENERAL> — Countdown D-7, D-3, D-1 at 09:00 (active)" in shown
     assert "• <#C0NEWS> (in a thread) — Daily &lt;!channel&gt; &amp; more (stopped)" in shown
     assert "• A direct message — Daily briefing (active)" in shown
+    assert set(chats.platforms_asked) == {"slack"}
 
 
 async def test_a_follow_up_button_runs_its_command_for_the_reader(bot: Bot) -> None:

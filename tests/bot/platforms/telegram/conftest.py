@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.platforms.base import ChatEvents
 from bot.platforms.service import BriefingService
 from bot.platforms.telegram import TelegramAdapter
 from tests.fakes.chat_events import RecordedEvents
@@ -17,7 +18,7 @@ from tests.fakes.telegram_api import Chat, FakeTelegram, Message, User
 FAST_RETRIES = (0.01, 0.02)
 
 
-def make_adapter(service: BriefingService, tg: FakeTelegram, events: RecordedEvents | None = None,
+def make_adapter(service: BriefingService, tg: FakeTelegram, events: ChatEvents | None = None,
                  **options: Any) -> TelegramAdapter:
     options.setdefault("retry_delays", FAST_RETRIES)
     options.setdefault("request_timeout", 3.0)

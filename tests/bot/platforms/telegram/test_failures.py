@@ -209,7 +209,8 @@ async def test_a_post_that_could_not_connect_is_retried(fake_telegram: FakeTeleg
                 failure = next(failures, None)
                 if failure is not None:
                     raise failure
-            return await real_send(request, **kwargs)
+            response: httpx.Response = await real_send(request, **kwargs)
+            return response
 
         pool.send = flaky_send
         sent = await adapter.send(private(reader), REMINDER)

@@ -96,7 +96,7 @@ async def test_an_explicit_secret_is_used_as_given(fake_telegram: FakeTelegram, 
     await adapter.start()
     await adapter.stop()
     assert fake_telegram.webhook_secret == "shared-by-every-replica_1"
-    assert [r.path for r in adapter.http_routes()] == ["/tg"]  # type: ignore[attr-defined]
+    assert [r.path for r in adapter.http_routes()] == ["/tg"]
 
 
 def test_a_webhook_url_without_a_path_gets_the_default_route(service: BriefingService) -> None:

@@ -1,0 +1,47 @@
+"""A chat service with fixed answers: each chat's zone and the platform's subscriptions, as given.
+
+For tests of what readers see (dates in a chat's zone, Slack's App Home); the subscription
+commands run against the real store-backed service instead, so changes are refused here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from handlers.context import ChatRef, ChatSettings, SubscriptionSummary, UpcomingPost
+
+
+@dataclass
+class FixedChats:
+    """A `handlers.context.ChatService` that answers from `zones` (by chat key) and `subs`."""
+
+    zones: dict[str, str] = field(default_factory=dict)
+    subs: list[SubscriptionSummary] = field(default_factory=list)
+    platforms_asked: list[str] = field(default_factory=list)
+
+    async def settings(self, chat: ChatRef) -> ChatSettings:
+        return ChatSettings(timezone=self.zones.get(chat.key))
+
+    async def timezone(self, chat: ChatRef) -> str | None:
+        return self.zones.get(chat.key)
+
+    async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
+        self.platforms_asked.append(platform)
+        return self.subs
+
+    async def upcoming(self, chat: ChatRef, limit: int) -> list[UpcomingPost]:
+        return []
+
+    async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
+                        remind_at: dt.time | None) -> ChatSettings:
+        raise AssertionError("FixedChats takes no changes")
+
+    async def unsubscribe(self, chat: ChatRef) -> bool:
+        raise AssertionError("FixedChats takes no changes")
+
+    async def set_timezone(self, chat: ChatRef, zone: str | None) -> ChatSettings:
+        raise AssertionError("FixedChats takes no changes")
+
+    async def set_daily(self, chat: ChatRef, at: dt.time | None) -> ChatSettings:
+        raise AssertionError("FixedChats takes no changes")
