@@ -2,9 +2,10 @@
 
 Messages are written in English in the code and extracted from `_()`, `ngettext()` and `N_()` calls
 (gettext's conventions, which Babel's extractor reads). The language is a property of one answer
-or one post, not of the process: `speaking(translations)` sets it for the code that runs inside it,
-through a context variable, so answers to readers of different languages on one event loop never
-mix. Outside any `speaking()` block the messages stay as written.
+or one post, not of the process: `speaking(translations, language)` sets it for the code that runs
+inside it, through a context variable, so answers to readers of different languages on one event
+loop never mix; `language()` names it (for what gettext does not cover: the deck's own wording,
+dates). Outside any `speaking()` block the messages stay as written, in English.
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ import gettext
 from collections.abc import Iterator
 from contextvars import ContextVar
 
-_ENGLISH = gettext.NullTranslations()
-_current: ContextVar[gettext.NullTranslations] = ContextVar("translations", default=_ENGLISH)
+ENGLISH = "en"
+_current: ContextVar[tuple[gettext.NullTranslations, str]] = ContextVar(
+    "translations", default=(gettext.NullTranslations(), ENGLISH))
 
 
 def _(message: str) -> str:
     """`message` in the current reader's language."""
-    return _current.get().gettext(message)
+    return _current.get()[0].gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a message for the count `n`, by the rules of the current reader's language."""
-    return _current.get().ngettext(singular, plural, n)
+    return _current.get()[0].ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -34,10 +36,15 @@ def N_(message: str) -> str:
 
 
 @contextlib.contextmanager
-def speaking(translations: gettext.NullTranslations) -> Iterator[None]:
-    """Let `_()` and `ngettext()` answer from `translations` inside the block."""
-    token = _current.set(translations)
+def speaking(translations: gettext.NullTranslations, language: str = ENGLISH) -> Iterator[None]:
+    """Let `_()` and `ngettext()` answer from `translations`, in `language`, inside the block."""
+    token = _current.set((translations, language))
     try:
         yield
     finally:
         _current.reset(token)
+
+
+def language() -> str:
+    """The current reader's language code ("en", "uk", "ru")."""
+    return _current.get()[1]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from handlers.i18n import N_, _, ngettext, speaking
+from handlers.i18n import N_, _, language, ngettext, speaking
 from handlers.registry import REGISTRY
 from tests.handlers.conftest import Ask
 
@@ -237,3 +237,10 @@ def test_every_reply_title_text_label_and_field_in_handlers_and_bot_is_marked() 
         for path in sorted((ROOT / folder).rglob("*.py")):
             problems += unmarked_wording(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
     assert problems == []
+
+
+def test_the_language_is_named_inside_its_block_only() -> None:
+    assert language() == "en"
+    with speaking(Shouting(), "uk"):
+        assert language() == "uk"
+    assert language() == "en"
