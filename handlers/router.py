@@ -8,10 +8,11 @@ import re
 from rapidfuzz import fuzz, process
 
 from content.loader import Briefing
+from content.model import EventCard
 from content.text import fold
 from handlers import briefing, messages
-from handlers.answers.questions import Kind
-from handlers.answers.replies import not_understood, respond
+from handlers.answers.questions import Kind, Question
+from handlers.answers.replies import answer_question, asks_of, not_understood, read, respond
 from handlers.context import Context
 from handlers.i18n import _
 from handlers.matching import PEOPLE, index
@@ -29,7 +30,9 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(whos|who are|who was|who were)\b(?P<rest>.*)", "who"),
         (r"^(hi|hello|hey|start|hallo|good (morning|afternoon|evening))\b", "start"),
         (r"^(help|commands|menu|what can you do|how does this work)\b", "help"),
-        (r"^(how long|how many (days|hours)|countdown|days (left|to go|until))\b(?P<rest>.*)", "countdown"),
+        # "how long until the talks" counts down; "how long will the strike last" asks a duration
+        (r"^(how long(?= (until|till|before|to go|left|now)\b|$)|how many (days|hours)|countdown|"
+         r"days (left|to go|until))\b(?P<rest>.*)", "countdown"),
         (r"^(what (day|date|time)|which (day|date)|at what time|timing)\b(?P<rest>.*)", "when"),
         (r"^(what place|which (city|place|country)|venue|location)\b(?P<rest>.*)", "where"),
         (r"^(what happened|whats (happening|going on|new)|whats (this|it)( about)?|what is (this|it|going on)"
@@ -113,12 +116,28 @@ _ASKING: dict[str, frozenset[str]] = {
 _KINDS: dict[str, Kind] = {"who": "who", "when": "when", "where": "where"}
 
 
-def _names_no_card(b: Briefing, query: Query) -> bool:
+def _asked(b: Briefing, query: Query) -> Question | None:
+    """The command's words read as a question, when they are one rather than a card's name: they
+    name no card ("/who presidential aide"), or say more than the card ("who met Putin in Moscow")."""
     kinds = _ASKING.get(query.command)
     if kinds is None or not query.args.strip() or b.deck.card(query.args.strip().lower()) is not None:
-        return False
+        return None
+    q = read(b, *_question(query))
     found = index(b.deck).lookup(query.args, kinds)
-    return found.outcome == "none" and not found.candidates
+    if found.outcome == "none" and not found.candidates:
+        return q
+    if query.command == "where" and isinstance(found.card, EventCard) and found.card.place is None:
+        return q  # the card has no place to show; the article's words may say where
+    named = (found.card,) if found.card is not None else found.candidates
+    return q if asks_of(b, q, named, found=found.card is not None) else None
+
+
+def _question(query: Query) -> tuple[str, Kind | None]:
+    """What to read as the question: a typed one whole ("what time is …" asks a time), a command's
+    words as of the command's kind."""
+    if query.text.lstrip().startswith("/"):
+        return query.args, _KINDS[query.command]
+    return query.text, None
 
 
 async def dispatch(b: Briefing, query: Query, ctx: Context) -> Reply:
@@ -128,8 +147,9 @@ async def dispatch(b: Briefing, query: Query, ctx: Context) -> Reply:
     cmd = REGISTRY.get(query.command)
     if cmd is None:
         return unknown_command(query.command)
-    if _names_no_card(b, query):
-        return respond(b, query.args, ctx, kind=_KINDS[query.command])
+    question = _asked(b, query)
+    if question is not None:
+        return answer_question(b, question, ctx)
     result = cmd.handler(b, query, ctx)
     return await result if inspect.isawaitable(result) else result
 

@@ -8,6 +8,7 @@ an answer must contain the question's own content words, not merely score well.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +20,19 @@ from rapidfuzz import fuzz, process
 from content.loader import Briefing
 from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, PositionCard
 from content.text import MONTHS, WEEKDAYS, fold
-from handlers.answers import sentences
-from handlers.answers.words import CONCEPTS, QUESTION_WORDS, STOPWORDS, concept, sides, stem, tokens, words
+from handlers.answers import clauses, sentences
+from handlers.answers.clauses import OWNER, Word
+from handlers.answers.words import (
+    CONCEPTS,
+    NATIONS,
+    QUESTION_WORDS,
+    STOPWORDS,
+    concept,
+    sides,
+    stem,
+    tokens,
+    words,
+)
 
 # bm25s sets its own logger to DEBUG on import, so every index built would log through the
 # process's handlers; its messages are progress notes, not ours to show.
@@ -41,6 +53,13 @@ class Entry:
     literal: frozenset[str]  # plain stems of what is shown: the reader's very words rank first
     sequence: tuple[str, ...]  # concepts of what is shown, in order: who does what comes first
     involves: frozenset[str]  # ids of the cards it is about or names
+    words: tuple[Word, ...] = ()  # what is shown, word by word: who does what (handlers.answers.clauses)
+    owner: str | None = None  # the person "he", or a deed with no subject, means in it
+    speaker: str | None = None  # the card id of the person who speaks in it, if one does
+    speaking: frozenset[str] = frozenset()  # concepts of the words naming who speaks ("union")
+    hypothetical: frozenset[str] = frozenset()  # concepts inside its conditions ("if the talks fail")
+    # The reasons it gives, each as its strength and its words' concepts and names ("for hosting").
+    reasons: tuple[tuple[int, frozenset[str]], ...] = ()
     card: AnyCard | None = None
     field: str | None = None  # the fact's place in its card: "role", "did[2]"
     span: tuple[int, int] | None = None  # a sentence's characters in the article
@@ -64,13 +83,16 @@ class AnswerIndex:
         deck = briefing.deck
         self.cards: dict[str, AnyCard] = {c.id: c for c in deck.cards()}
         self.names = _name_words((*deck.people, *deck.places))
+        self.people = frozenset(p.id for p in deck.people)
         self.entries = tuple(self._facts()) + tuple(self._sentences())
         self.vocabulary = frozenset(c for e in self.entries for c in e.concepts) | frozenset(
             concept(w) for c in deck.cards() for n in c.names() for w in words(n))
         known = {w for e in self.entries for w in words(e.text + " " + e.quote)}
         known |= {w for c in deck.cards() for n in c.names() for w in words(n)}
         self.literal = frozenset(stem(w) for w in known)
-        self._spelling = sorted((known | set(CONCEPTS) | set(self.names)) - STOPWORDS)
+        self._spelling_by_letter: dict[str, list[str]] = {}
+        for word in sorted((known | set(CONCEPTS) | set(self.names)) - STOPWORDS):
+            self._spelling_by_letter.setdefault(word[:1], []).append(word)
         self._bm25 = bm25s.BM25()
         self._bm25.index([list(e.ranked) or [""] for e in self.entries], show_progress=False)
         said = [e for e in self.entries if not e.fact]
@@ -79,6 +101,11 @@ class AnswerIndex:
         self.common = frozenset(c for c in self.vocabulary
                                 if sum(c in e.concepts for e in said) * 4 >= max(len(said), 1))
         self.roles = {p.id: _role_concepts(p) for p in deck.people}
+        # The story's own subject ("talks", "strike", "summit"): words so common in its article that
+        # "who is hosting the summit?" asks who hosts, and a fact need not repeat "summit".
+        title = tokens(deck.main.title)
+        self.topic = frozenset(c for c in title if c in self.common and c not in NATIONS
+                               and not c.isdigit() and c not in _CALENDAR and c not in _ORDINALS)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -89,10 +116,11 @@ class AnswerIndex:
                 involves = own | self.mentioned(fact.text) | self.mentioned(fact.quote)
                 shown = tokens(fact.text) + [c for n in _names_of(card) for c in tokens(n)]
                 said = tokens(fact.text)
-                yield Entry(fact.text, fact.quote, frozenset(shown), tuple(shown + tokens(fact.quote)),
-                            frozenset(sides(said) | sides(tokens(fact.quote))),
-                            _literal(" ".join((fact.text, *_names_of(card)))), _sequence(said),
-                            frozenset(involves), card, field)
+                entry = Entry(fact.text, fact.quote, frozenset(shown), tuple(shown + tokens(fact.quote)),
+                              frozenset(sides(said) | sides(tokens(fact.quote))),
+                              _literal(" ".join((fact.text, *_names_of(card)))), _sequence(said),
+                              frozenset(involves), card=card, field=field)
+                yield self._read(entry, _owner(card, entry.involves, self.people))
 
     def _sentences(self) -> Iterable[Entry]:
         article = self.briefing.article
@@ -103,8 +131,20 @@ class AnswerIndex:
             if i and split[i - 1].paragraph == s.paragraph and _has_pronoun(text):
                 named |= self.mentioned(article[split[i - 1].start:split[i - 1].end])
             found = tokens(text)
-            yield Entry(text, text, frozenset(found), tuple(found), frozenset(sides(found)), _literal(text),
-                        _sequence(found), frozenset(named), span=(s.start, s.end))
+            entry = Entry(text, text, frozenset(found), tuple(found), frozenset(sides(found)), _literal(text),
+                          _sequence(found), frozenset(named), span=(s.start, s.end))
+            yield self._read(entry, _owner(None, entry.involves, self.people))
+
+    def _read(self, entry: Entry, owner: str | None) -> Entry:
+        """`entry` with its words in order, who speaks in it and what it says only on a condition."""
+        read = clauses.read(entry.text, self.card_named)
+        said, speaking = clauses.speaker(read, self.people)
+        inside, outside = clauses.conditions(entry.text)
+        hypothetical = frozenset(tokens(inside)) - frozenset(tokens(outside))
+        reasons = tuple((strength, frozenset(tokens(clause)) | self.mentioned(clause))
+                        for strength, clause in clauses.reasons(entry.text))
+        return dataclasses.replace(entry, words=read, owner=owner, speaker=owner if said == OWNER else said,
+                                   speaking=speaking, hypothetical=hypothetical, reasons=reasons)
 
     # --- looking up ----------------------------------------------------------------------------
 
@@ -117,20 +157,30 @@ class AnswerIndex:
                 found |= name.cards
         return found
 
+    def card_named(self, word: str) -> str | None:
+        """The one card a word of the article names ("putin", "lavrov's"), if it names one."""
+        name = self.names.get(word) or (self.names.get(word[:-1]) if word.endswith("s") else None)
+        return next(iter(name.cards)) if name is not None and len(name.cards) == 1 else None
+
     def name_of(self, word: str) -> Name | None:
         """The card(s) a reader's word names, forgiving typos in longer names."""
         if word in self.names:
             return self.names[word]
         if len(word) < 5:
             return None
-        best = process.extractOne(word, list(self.names), scorer=fuzz.ratio, score_cutoff=84)
-        return self.names[best[0]] if best else None
+        best = process.extractOne(word, list(self.names), scorer=fuzz.ratio, score_cutoff=80)
+        # Below 84, only a name that begins with the reader's letter: "lunda" is Lunde.
+        if best is None or (best[1] < 84 and best[0][:1] != word[:1]):
+            return None
+        return self.names[best[0]]
 
     def spelled(self, word: str) -> str | None:
         """The article's word a reader's unknown word is a typo of, if one is close enough."""
         if len(word) < 4:
             return None
-        best = process.extractOne(word, self._spelling, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        # Readers rarely mistype a word's first letter: "sending" is no typo of "ending".
+        alike = self._spelling_by_letter.get(word[0], ())
+        best = process.extractOne(word, alike, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return str(best[0]) if best else None
 
     def occurs(self, text: str) -> bool:
@@ -146,6 +196,7 @@ class AnswerIndex:
 
 
 _CALENDAR = frozenset(concept(w.lower()) for w in (*MONTHS, *WEEKDAYS))
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "last", "next", "previous", "former"})
 
 
 def _sequence(concepts: list[str]) -> tuple[str, ...]:
@@ -165,6 +216,17 @@ def _has_pronoun(text: str) -> bool:
 def _names_of(card: AnyCard) -> tuple[str, ...]:
     """The names a fact of `card` is about even when its text leaves them out ("Announced, …")."""
     return (card.name,) if isinstance(card, PersonCard | PlaceCard) else ()
+
+
+def _owner(card: AnyCard | None, involves: frozenset[str], people: frozenset[str]) -> str | None:
+    """The person "he" or a deed with no subject means: the person's own card's, a position's one
+    holder, or the one person a sentence (and the sentence before it) names."""
+    if isinstance(card, PersonCard):
+        return card.id
+    if isinstance(card, PositionCard):
+        return card.people[0] if len(card.people) == 1 else None
+    named = involves & people
+    return next(iter(named)) if card is None and len(named) == 1 else None
 
 
 def _own_people(card: AnyCard) -> set[str]:

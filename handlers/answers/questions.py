@@ -13,6 +13,8 @@ from handlers.answers.index import AnswerIndex
 from handlers.answers.words import (
     FOREIGN_KINDS,
     FOREIGN_STOPWORDS,
+    NATIONS,
+    NEAR,
     QUESTION_WORDS,
     STOPWORDS,
     WEAK,
@@ -41,6 +43,10 @@ _OPENINGS: tuple[tuple[str, Kind], ...] = (
     ("which date", "when"), ("at what time", "when"), ("how soon", "when"), ("how long until", "when"),
     ("what city", "where"), ("which city", "where"), ("what country", "where"), ("which country", "where"),
     ("in which city", "where"), ("in what city", "where"), ("what place", "where"), ("what venue", "where"),
+    ("which venue", "where"), ("in which venue", "where"), ("which building", "where"),
+    ("what building", "where"),
+    ("how long", "howmany"), ("what is the deadline", "when"), ("whats the deadline", "when"),
+    ("what's the deadline", "when"), ("by when", "when"), ("until when", "when"),
     ("what for", "why"), ("for what reason", "why"), ("for what purpose", "why"),
     ("what was the purpose", "why"), ("what is the purpose", "why"), ("whats the purpose", "why"),
     ("what was the aim", "why"), ("what is the aim", "why"), ("whats the aim", "why"),
@@ -51,14 +57,46 @@ _WORD_KINDS: dict[str, Kind] = {
     "who": "who", "whom": "who", "whose": "who", "whos": "who", "hwo": "who",
     "when": "when", "wen": "when", "whens": "when", "whn": "when",
     "where": "where", "wher": "where", "wheres": "where",
-    "why": "why", "whys": "why",
+    "why": "why", "whys": "why", "why did": "why",  # "why did" is one expression of purpose (words.py)
 }
 _MISTYPED = ("who", "when", "where", "why")
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten hundred thousand".split())
 _DATES = frozenset(w.lower() for w in (*MONTHS, *WEEKDAYS))
+_AMBIGUOUS_MONTHS = frozenset({"march", "may"})
 _ACTION = frozenset({"lead", "host", "propos", "announc", "meet", "visit", "thank", "present", "prepar",
                      "critic", "mediat", "disappoint", "caution", "sanction"})
 _TIME_WORDS = frozenset({"time", "hour", "hours", "oclock", "o'clock", "morning", "afternoon", "evening"})
+# Words that only say which part of a question's kind is asked: "when does it start?", "where do
+# they work?". They need not be in the answer, and a reader's word for them the article lacks is
+# no reason to doubt it.
+_KIND_WEAK: dict[str, frozenset[str]] = {
+    "when": frozenset({"start", "end", "open", "close", "begin", "finish", "kick", "deadlin"}),
+    "where": frozenset({"work", "live", "base", "locat", "situat", "stay", "held"}),
+    "why": frozenset({"achiev", "accomplish", "suppos", "meant"}),
+}
+_ENDS = frozenset({"end", "finish", "close"})
+_BY_WHEN = (["by", "when"], ["until", "when"])
+# Words of going somewhere: "where did Fidan go" asks for the visit, but "where will the march go"
+# about an article that never says "go" asks only where the march is.
+GOING = frozenset({"visit", "come", "came"})
+_FORGIVEN: dict[str, frozenset[str]] = {"where": GOING}
+# Words that ask about another one of a thing: "the last strike", "the previous summit". When the
+# article never uses them, it does not speak of that other one.
+ORDINALS = frozenset("last previous earlier prior former another first third fourth".split())
+_PURPOSE = frozenset({"achieve", "accomplish", "supposed", "meant", "intended"})
+# Words that ask what someone said or holds: "what did Putin say", "what is Ukraine's position".
+_STATEMENT = frozenset("""say said says saying think thinks thought want wants wanted feel feels felt believe
+believes react reacted reacts respond responded position positions stance view views opinion opinions
+reaction response comment comments commented""".split())
+_VIEWS = frozenset("""think thinks thought want wants wanted feel feels felt believe believes
+position positions stance view views opinion opinions""".split())  # held views: positions answer first
+_SAYING = ("say", "think", "want")  # the same, in the glossary of other languages
+_ABOUT = frozenset("about on regarding concerning of over towards toward o ob pro".split())
+_AFTER_REACTION = frozenset({"react", "reacted", "reacts", "respond", "responded", "reaction", "response"})
+# Past participles that are not "-ed": "when was the proposal made", "who met Putin".
+_IRREGULAR = frozenset("""made held met led begun began given taken sent done brought broke broken set won
+lost spoken told written chosen drawn seen built paid signed""".split())
+ADJECTIVAL = ("ian", "ish", "can", "ians", "cans", "ese")  # "Ukrainian", "Turkish", "American"
 _NUMBERS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
                       r"million|dozens?|first|second|third)\b", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -82,6 +120,17 @@ class Question:
     time_of_day: bool = False
     sides: frozenset[tuple[str, str]] = frozenset()  # "the Ukrainian delegation": ("ukrain", "delegation")
     literal: frozenset[str] = frozenset()  # plain stems of the reader's words
+    deed: str | None = None  # the concept of what is done: "meet" in "who met Putin?"
+    objects: frozenset[str] = frozenset()  # cards named after the deed: whom it is done to ("putin")
+    party: frozenset[str] = frozenset()  # sides the answer must be on: "for Ukraine", "Ukraine's"
+    near: tuple[tuple[str, frozenset[str]], ...] = ()  # concepts an article's near word may stand for
+    ending: bool = False  # "when will the talks end?"
+    deadline: bool = False  # "what is the deadline for the government?": a time things must happen by
+    statement: Statement | None = None  # "what did Putin say about the talks?"
+
+    @property
+    def nearby(self) -> dict[str, frozenset[str]]:
+        return dict(self.near)
 
     @property
     def query(self) -> list[str]:
@@ -89,6 +138,19 @@ class Question:
 
     def numeric(self, text: str) -> bool:
         return bool(_NUMBERS.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A question about what someone said, thinks or holds, and what about."""
+
+    named: tuple[frozenset[str], ...]  # the speaker's card(s), when named
+    concepts: tuple[str, ...]  # the words naming a speaker who has no card: "union", "ukrain"
+    words: str  # the speaker as the reader typed it ("Putin", "the union")
+    about: tuple[str, ...] = ()  # concepts of what it is about: ("sanction",)
+    about_named: tuple[frozenset[str], ...] = ()
+    position: bool = False  # "position", "stance", "view": a held view rather than a remark
+    topic: str = ""  # what it is about, as the reader typed it ("the march"); "" in other languages
 
 
 def language(text: str) -> str:
@@ -137,22 +199,105 @@ def analyse(index: AnswerIndex, text: str, kind: Kind | None = None) -> Question
     asked = found is not None or text.rstrip().endswith("?")
     kind = found or "what"
     rest_words = seq[skip:]
+    if kind == "what" and _PURPOSE & set(rest_words):
+        kind = "why"  # "what is the summit supposed to achieve?"
     copular = kind == "who" and (
-        (skip > 0 and seq[skip - 1] == "whos") or (bool(rest_words) and rest_words[0] in _COPULAS)
+        (skip > 0 and seq[skip - 1] == "whos") or (bool(rest_words) and rest_words[0] in _COPULAS
+                                                   and not _progressive(rest_words))
         or (lang != "en" and not any(foreign_concept(w) in _ACTION for w in rest_words)))
-    parts = _content(index, text, rest_words, lang)
-    key = tuple(dict.fromkeys(c for c in parts.concepts if c not in WEAK))
-    weak = tuple(dict.fromkeys(c for c in parts.concepts if c in WEAK))
+    lenient = WEAK | _KIND_WEAK.get(kind, frozenset())
+    parts = _content(index, text, rest_words, lang, lenient | _FORGIVEN.get(kind, frozenset()))
+    forgiven = {c for c in parts.concepts if c in _FORGIVEN.get(kind, ()) and c not in index.vocabulary}
+    key = tuple(dict.fromkeys(c for c in parts.concepts if c not in lenient and c not in forgiven))
+    weak = tuple(dict.fromkeys(c for c in parts.concepts if c in lenient or c in forgiven))
     if copular and any(c in _ACTION for c in key):
         copular = False
     if kind == "why":
         weak = (*weak, "purpos")
+    deed = _deed(rest_words, key, kind, index)
     return Question(
         text, kind, asked, lang, _rest(text, skip), copular, key, weak, tuple(parts.named),
         tuple(parts.unknown), tuple(parts.name_like),
         time_of_day=kind == "when" and bool(_TIME_WORDS & set(seq)), sides=frozenset(sides(parts.concepts)),
         literal=frozenset(stem(w) for w in rest_words if w not in STOPWORDS),
+        deed=deed, objects=_objects(index, rest_words, deed) if kind == "who" else frozenset(),
+        party=_party(rest_words) if kind == "who" else frozenset(),
+        near=tuple((c, NEAR[c]) for c in key if c in NEAR),
+        ending=kind == "when" and bool(_ENDS & set(parts.concepts)),
+        deadline=kind == "when" and ("deadlin" in parts.concepts or seq[:2] in _BY_WHEN),
+        statement=_statement(index, text, rest_words, lang) if kind == "what" else None,
     )
+
+
+def _progressive(rest: list[str]) -> bool:
+    """ "who is planning a march": a deed going on, not "who is X". """
+    return len(rest) > 1 and rest[1].endswith("ing") and rest[1] not in ("being", "nothing", "something")
+
+
+def _deed(rest: list[str], key: tuple[str, ...], kind: Kind, index: AnswerIndex) -> str | None:
+    """The concept of what the question says was done.
+
+    In a who-question, its first content word ("who met Putin", "who leads the delegation"). In
+    the others, the verb after the subject: a participle ("when were the talks proposed", "when
+    was the proposal made") or the word after a named subject ("when did Russia propose …").
+    """
+    if kind == "who":
+        return key[0] if key else None
+    for i, word in enumerate(rest):
+        found = concept(word)
+        participle = (len(word) > 4 and word.endswith("ed")) or word in _IRREGULAR
+        after_subject = i > 0 and (concept(rest[i - 1]) in NATIONS or index.name_of(rest[i - 1]) is not None)
+        if (participle or after_subject) and (found in key or found in WEAK):
+            return found
+    return None
+
+
+def _objects(index: AnswerIndex, rest: list[str], deed: str | None) -> frozenset[str]:
+    """The cards named after the deed: "who met Putin" asks who did it to Putin, not Putin."""
+    start = next((i for i, w in enumerate(rest) if concept(w) == deed), None)
+    if start is None:
+        return frozenset()
+    found: set[str] = set()
+    for word in rest[start + 1:]:
+        name = index.name_of(word.removesuffix("'s"))
+        if name is not None:
+            found |= name.cards
+    return frozenset(found)
+
+
+def _party(rest: list[str]) -> frozenset[str]:
+    """Sides a who-question asks within: "the Ukrainian delegation", "Ukraine's negotiator", "for Ukraine"."""
+    found = set()
+    for i, word in enumerate(rest):
+        side = concept(word)
+        if side not in NATIONS:
+            continue
+        if word.endswith(("'s", *ADJECTIVAL)) or (i > 0 and rest[i - 1] == "for"):
+            found.add(side)
+    return frozenset(found)
+
+
+def _statement(index: AnswerIndex, text: str, rest: list[str], lang: str) -> Statement | None:
+    """Who the question asks the words or views of, and about what: "what did Trump say about Putin"."""
+    verb = next((i for i, w in enumerate(rest) if w in _STATEMENT or foreign_concept(w) in _SAYING), None)
+    if verb is None:
+        return None
+    about = next((i for i in range(verb + 1, len(rest)) if rest[i] in _ABOUT
+                  or (rest[i] == "to" and rest[verb] in _AFTER_REACTION)), len(rest))
+    speaking = [w for w in rest[:verb] if w not in _AUXILIARIES]
+    who = _content(index, text, speaking, lang, WEAK)
+    if not (who.named or who.concepts):  # "что сказал Трамп": the speaker after the verb
+        speaking = [w for w in rest[verb + 1:about] if w not in _AUXILIARIES]
+        who = _content(index, text, speaking, lang, WEAK)
+    what = _content(index, text, rest[about + 1:], lang, WEAK)
+    if not (who.named or who.concepts):
+        return None
+    typed = " ".join(_as_typed(text, w) for w in speaking if w not in STOPWORDS | FOREIGN_STOPWORDS)
+    topic = " ".join(_as_typed(text, w) for w in rest[about + 1:]) if lang == "en" else ""
+    return Statement(tuple(who.named), tuple(c for c in who.concepts if c not in WEAK), typed,
+                     tuple(c for c in what.concepts if c not in WEAK), tuple(what.named),
+                     position=rest[verb] in _VIEWS or foreign_concept(rest[verb]) in _SAYING[1:],
+                     topic=topic)
 
 
 @dataclass
@@ -163,7 +308,7 @@ class _Parts:
     name_like: list[str] = field(default_factory=list)
 
 
-def _content(index: AnswerIndex, text: str, seq: list[str], lang: str) -> _Parts:
+def _content(index: AnswerIndex, text: str, seq: list[str], lang: str, lenient: frozenset[str]) -> _Parts:
     parts = _Parts()
     capitals = _capitalised(text)
     for i, word in enumerate(seq):
@@ -175,7 +320,8 @@ def _content(index: AnswerIndex, text: str, seq: list[str], lang: str) -> _Parts
             continue
         if lang != "en" and (bare in FOREIGN_STOPWORDS or any(p == bare for p, _ in FOREIGN_KINDS)):
             continue
-        _place(index, word, bare, lang, bare in capitals, parts)
+        dated = bare not in _AMBIGUOUS_MONTHS or _dated(seq, i)  # "a march" is no month
+        _place(index, word, bare, lang, bare in capitals, parts, lenient, dated=dated)
     parts.unknown = [_as_typed(text, w) for w in parts.unknown]
     parts.name_like = [_as_typed(text, w) for w in parts.name_like]
     return parts
@@ -186,14 +332,21 @@ def _as_typed(text: str, word: str) -> str:
     return found.group(0) if found else word
 
 
+def _dated(seq: list[str], i: int) -> bool:
+    """Whether "march" or "may" at `i` is the month: next to a number, or after "in", "on", "since"…."""
+    near = seq[max(i - 1, 0):i] + seq[i + 1:i + 2]
+    return any(w.isdigit() for w in near) or (i > 0 and seq[i - 1] in ("in", "on", "since", "until", "of",
+                                                                      "from", "by", "early", "late", "mid"))
+
+
 def _place(index: AnswerIndex, word: str, bare: str, lang: str, capital: bool, parts: _Parts,
-           *, respelled: bool = False) -> None:
+           lenient: frozenset[str], *, respelled: bool = False, dated: bool = True) -> None:
     name = index.name_of(bare)
     if name is not None:
         if name.cards not in parts.named:
             parts.named.append(name.cards)
         return
-    if bare.isdigit() or bare in _DATES or bare in _NUMBER_WORDS:  # a date narrows a question down
+    if bare.isdigit() or (bare in _DATES and dated) or bare in _NUMBER_WORDS:  # a date narrows it down
         parts.concepts.append("date")
         return
     found = concept(word) if lang == "en" else (foreign_concept(bare) or concept(word))
@@ -202,11 +355,15 @@ def _place(index: AnswerIndex, word: str, bare: str, lang: str, capital: bool, p
         return
     spelled = None if respelled else index.spelled(bare)
     if spelled is not None:
-        _place(index, spelled, spelled, "en", capital, parts, respelled=True)
+        _place(index, spelled, spelled, "en", capital, parts, lenient, respelled=True)
         return
     if lang != "en" and not capital:
         return  # a word of another language the glossary lacks: no reason to doubt the answer
-    if concept(word) in WEAK:
+    if concept(word) in lenient:
+        parts.concepts.append(concept(word))
+        return
+    near = NEAR.get(concept(word), frozenset()) & index.vocabulary
+    if near:  # "cancelled" where the article says "postponed": the article's word answers
         parts.concepts.append(concept(word))
         return
     parts.unknown.append(word)

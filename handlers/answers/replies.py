@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Iterable
 
 from content.loader import Briefing
 from content.model import AnyCard, EventCard, PersonCard, PlaceCard, PositionCard
 from handlers import briefing as cards
 from handlers import messages
+from handlers.answers import clauses, statements
+from handlers.answers.clauses import OWNER
 from handlers.answers.index import AnswerIndex, Entry, answer_index
-from handlers.answers.questions import Kind, Question, analyse
-from handlers.answers.words import tokens
+from handlers.answers.questions import ADJECTIVAL, GOING, ORDINALS, Kind, Question, Statement, analyse
+from handlers.answers.words import NATIONS, tokens
 from handlers.context import Context
 from handlers.i18n import _
 from handlers.matching import PEOPLE, Lookup
@@ -29,13 +32,35 @@ PART = 0.6  # of a long question's content words, the share an answer must conta
 
 def respond(b: Briefing, text: str, ctx: Context, kind: Kind | None = None) -> Reply:
     """The answer to a plain question (or to `/who …`, `/when …`, `/where …` naming no card)."""
-    index = answer_index(b)
-    q = analyse(index, text, kind)
-    reply = _answer(b, index, q, ctx)
+    return answer_question(b, read(b, text, kind), ctx)
+
+
+def read(b: Briefing, text: str, kind: Kind | None = None) -> Question:
+    """`text` read as a question about `b`; `kind` when a command already says it."""
+    return analyse(answer_index(b), text, kind)
+
+
+def answer_question(b: Briefing, q: Question, ctx: Context) -> Reply:
+    """The answer to a question already read (the router reads some to route them)."""
+    reply = _answer(b, answer_index(b), q, ctx)
     if q.language != "en":
         note = Section(_("I answer in English, the language of the article."))
         reply = dataclasses.replace(reply, sections=(*reply.sections, note))
     return reply
+
+
+def asks_of(b: Briefing, q: Question, named: Iterable[AnyCard], *, found: bool = True) -> bool:
+    """Whether `q` asks something of the cards it names rather than only naming them ("met Putin
+    in Moscow", "were the talks proposed" say more than "Putin" or "the talks").
+
+    `found` False: the cards are only near misses of a name, whose unknown words are its typos."""
+    index = answer_index(b)
+    cards_named = list(named)
+    names = set(tokens(" ".join(n for card in cards_named for n in card.names())))
+    own = {card.id for card in cards_named}
+    others = [n for n in q.named if not n & own and not set(tokens(" ".join(
+        index.cards[i].label for i in n))) & names]
+    return bool((q.unknown and found) or others or set(q.key) - names or q.ending or q.time_of_day)
 
 
 def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
@@ -47,16 +72,23 @@ def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply
         if q.kind in ("who", "where"):
             return _not_named(b, q)
         return doesnt_say(b, q)
-    if q.name_like or (q.unknown and len(q.key) < 2):
-        return doesnt_say(b, q)  # "is there a ceasefire?", "the weather in Istanbul": not in the article
-    if q.key and not q.named and set(q.key) <= index.common and q.kind not in ("when", "where"):
+    if q.name_like or (q.unknown and (len(q.key) < 2 or _another(q) or q.kind == "whatif")):
+        return doesnt_say(b, q)  # "is there a ceasefire?", "the last strike", "if it fails": not in it
+    if q.statement is not None:
+        return _statement(b, index, q, q.statement)
+    if q.key and not q.named and set(q.key) <= index.common and q.kind in ("what", "whatif", "howmany"):
         if q.kind == "howmany":
             return doesnt_say(b, q, _("The article gives no figure for that."))
         card = _topic(index, q)  # "russia ukraine war": the story's background, no one fact
         return _card_reply(b, card, ctx) if card is not None else doesnt_say(b, q)
     by_kind: dict[str, Callable[[Briefing, AnswerIndex, Question, Context], Reply]] = {
-        "who": _who, "when": _when, "where": _where}
+        "who": _who, "when": _when, "where": _where, "why": _why, "yesno": _yesno}
     return by_kind.get(q.kind, _what)(b, index, q, ctx)
+
+
+def _another(q: Question) -> bool:
+    """ "When was the last strike?" about an article that never says "last": another strike."""
+    return any(w.lower() in ORDINALS for w in q.unknown)
 
 
 def _bare(b: Briefing, q: Question, ctx: Context) -> Reply:
@@ -85,19 +117,83 @@ def _who(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
             return cards.not_found(b, Lookup("ambiguous", q.rest, None, tuple(holders)), q.rest, ())
     if q.copular:  # "who is Turkey's president?": a role the article gives no one
         return doesnt_say(b, q)
-    entry = best(index, q, whole=True, people_first=True)
-    if entry is None:
+    found = candidates(index, q, whole=True, people_first=True)
+    doers = [(entry, _doer(b, index, entry, q)) for entry in found]
+    if q.objects:
+        doers = _done_to(index, q, doers)
+    if q.party:  # "who negotiates for Ukraine?": only someone of that side answers
+        doers = [(e, p) for e, p in doers if p is not None and q.party <= index.roles[p.id]]
+    if not doers:
         return doesnt_say(b, q)
-    person = _actor(b, entry, q)
+    entry, person = doers[0]
+    if q.named and not q.objects and person is not None and person.id in _asked(q):
+        person = _done_to_one(index, entry, q) or person  # "who did Putin meet?": the one he met
+    group = _unnamed(entry, q) if person is None else None
+    if group is not None:  # "who represents Ukraine?": "Ukrainian representatives", no one named
+        line = _("The article doesn't name who {rest}; it only mentions “{group}”.")
+        return doesnt_say(b, q, line.format(rest=echo(q.rest), group=group), entry)
     return fact_reply(b, entry, person.name if person else None, person)
+
+
+def _doer(b: Briefing, index: AnswerIndex, entry: Entry, q: Question) -> PersonCard | None:
+    """The person who does the question's deed in `entry`, else the one the entry is about."""
+    at = clauses.at(entry.words, _deed_concepts(q)) if q.deed else None
+    if at is not None:
+        found = clauses.doer(entry.words, at, index.people)
+        found = entry.owner if found == OWNER else found
+        if found is not None:
+            card = index.cards[found]
+            return card if isinstance(card, PersonCard) else None
+    return _actor(b, entry, q)
+
+
+def _deed_concepts(q: Question) -> set[str]:
+    deed = q.deed or ""
+    return {deed} | set(q.nearby.get(deed, frozenset()))
+
+
+def _done_to(index: AnswerIndex, q: Question, doers: list[tuple[Entry, PersonCard | None]]
+             ) -> list[tuple[Entry, PersonCard | None]]:
+    """ "Who met Putin?": not Putin; first those who did it to Putin, then those it involves."""
+    people = q.objects & index.people
+    kept = [(e, p) for e, p in doers if p is None or p.id not in q.objects]
+    strict = [(e, p) for e, p in kept if p is not None and people <= _objects_of(e, q)]
+    return strict + [d for d in kept if d not in strict]
+
+
+def _asked(q: Question) -> set[str]:
+    return {i for ids in q.named for i in ids}
+
+
+def _done_to_one(index: AnswerIndex, entry: Entry, q: Question) -> PersonCard | None:
+    met = (_objects_of(entry, q) & index.people) - _asked(q)
+    card = index.cards[next(iter(met))] if len(met) == 1 else None
+    return card if isinstance(card, PersonCard) else None
+
+
+def _objects_of(entry: Entry, q: Question) -> frozenset[str]:
+    at = clauses.at(entry.words, _deed_concepts(q))
+    return clauses.objects(entry.words, at) if at is not None else frozenset()
+
+
+def _unnamed(entry: Entry, q: Question) -> str | None:
+    """The words of a group the entry only mentions as the deed's doers: "Ukrainian representatives"
+    for "who represents Ukraine?"."""
+    deeds, sides = {q.deed}, set(q.key) & NATIONS
+    for i in range(len(entry.words) - 1):
+        side, thing = entry.words[i], entry.words[i + 1]
+        if side.concept in sides and side.raw.endswith(ADJECTIVAL) and thing.concept in deeds:
+            typed = rf"\b{re.escape(side.raw)}\w*\W+{re.escape(thing.raw)}\b"
+            found = re.search(typed, entry.text, re.IGNORECASE)
+            return found.group(0) if found else f"{side.raw} {thing.raw}"
+    return None
 
 
 def _actor(b: Briefing, entry: Entry, q: Question) -> PersonCard | None:
     """The person a fact is about: its card's, else the one person it names besides the asked ones."""
     if isinstance(entry.card, PersonCard):
         return entry.card
-    asked = {i for ids in q.named for i in ids}
-    people = [p for p in b.deck.people if p.id in entry.involves and p.id not in asked]
+    people = [p for p in b.deck.people if p.id in entry.involves and p.id not in _asked(q)]
     return people[0] if len(people) == 1 else None
 
 
@@ -110,37 +206,59 @@ def _names_fit(q: Question, involves: Iterable[str]) -> bool:
 
 
 def _event(b: Briefing, index: AnswerIndex, q: Question) -> EventCard | None:
-    """The event the question is about: by its title and names, or by a fact of what happened."""
+    """The event the question is about: the one its verb names ("when were the talks proposed?":
+    the proposal), else the one its words name most, else the one whose facts tell it."""
     key = set(q.key)
-    found: list[tuple[int, int, EventCard]] = []
+    found: list[tuple[bool, int, int, int, EventCard]] = []
     for event in b.deck.events:
-        naming = set(tokens(" ".join((event.title, *event.aliases, event.when.text))))
+        # Its names, not its date's wording: "before the announcement" names no announcement.
+        naming = set(tokens(" ".join((event.title, *event.aliases))))
         involves = index.mentioned(" ".join((event.title, *(f.text for f in event.what))))
         involves |= {event.place} if event.place else set()
         if not _names_fit(q, involves):
             continue
-        main = int(event.id == b.deck.main_event)  # "the talks", "переговоры": the story's own event
-        if key <= naming:
-            found.append((2, main, event))
-            continue
-        for fact in event.what:
-            said = set(tokens(fact.text))
-            if key <= said and (len(key) >= 2 or q.named):
-                found.append((1, main, event))
-                break
-    found.sort(key=lambda f: (-f[0], -f[1]))
-    return found[0][2] if found else None
+        roles = set().union(*(index.roles[i] for i in involves if i in index.roles))
+        level = _told(event, key, naming, naming | roles | set(tokens(event.when.text)), q)
+        if level:
+            named_by_verb = q.deed is not None and q.deed in naming
+            found.append((named_by_verb, level, len(key & naming), int(event.id == b.deck.main_event), event))
+    found.sort(key=lambda f: (not f[0], -f[1], -f[2], -f[3]))
+    return found[0][4] if found else None
+
+
+def _told(event: EventCard, key: set[str], naming: set[str], known: set[str], q: Question) -> int:
+    """2 when the event's names hold the question's words, 1 when one of its facts (and the roles
+    of the people in it: "Russia proposed" is its foreign minister's proposal) does, else 0."""
+    if key <= naming:
+        return 2
+    for fact in event.what:
+        if key <= known | set(tokens(fact.text)) and (len(key) >= 2 or q.named or key & naming):
+            return 1
+    return 0
 
 
 def _when(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
-    event = _event(b, index, q) if (q.key or q.named) else b.deck.main
-    if event is None:
+    event = None if q.deadline else _event(b, index, q) if (q.key or q.named) else b.deck.main
+    if event is None:  # no event of the deck: a sentence that says when ("on the eve of the summit")
+        dated = [e for e in candidates(index, q, whole=True) if clauses.when_of(e.words, set(q.key))]
+        if q.deadline:  # "before Tuesday morning", "by Friday": the time something must happen by
+            dated.sort(key=lambda e: not clauses.by_when(e.text))
+        return fact_reply(b, dated[0]) if dated else doesnt_say(b, q)
+    if q.ending and event.until is None:  # "when will the talks end?": the article gives no end
         return doesnt_say(b, q)
-    reply = cards.event_reply(b, event, ctx)
     if q.time_of_day and event.precision != "minute":
+        timed = _timed(index, event)
+        if timed is not None:  # "at 15:30 GMT": the article's time, though the deck keeps the day
+            return fact_reply(b, timed)
+        reply = cards.event_reply(b, event, ctx)
         lead = Section(_("The article gives a date but no time of day."))
-        reply = dataclasses.replace(reply, sections=(lead, *reply.sections))
-    return reply
+        return dataclasses.replace(reply, sections=(lead, *reply.sections))
+    return cards.event_reply(b, event, ctx)
+
+
+def _timed(index: AnswerIndex, event: EventCard) -> Entry | None:
+    """A fact of the event that gives a time of day."""
+    return next((e for e in index.entries if e.card is event and clauses.clock(e.text)), None)
 
 
 def _where(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
@@ -150,15 +268,31 @@ def _where(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
     if q.named and not q.key:  # "where is Medinsky now?": the article places people only at events
         return doesnt_say(b, q)
     event = _event(b, index, q)
-    place: PlaceCard | None = None
-    if event is not None:
-        place = b.deck.place(event.place)
-        if place is None:
-            return doesnt_say(b, q)
-    else:
-        entry = best(index, q, whole=True)
-        place = _place_of(b, entry) if entry is not None else None
-    return cards.place_reply(b, place, ctx) if place is not None else doesnt_say(b, q)
+    place = b.deck.place(event.place) if event is not None else None
+    if place is not None:
+        return cards.place_reply(b, place, ctx)
+    found = candidates(index, q, whole=True)  # no event, or one with no place: the article's words
+    if not found and set(q.key) & GOING:  # "where will the march go": where the march is
+        found = candidates(index, dataclasses.replace(q, key=tuple(k for k in q.key if k not in GOING)),
+                           whole=True)
+    for entry in found:
+        answer = _located(b, index, entry, q, ctx)
+        if answer is not None:
+            return answer
+    if event is not None:  # "where was the announcement made?": that event, and no place for it
+        line = _("The article doesn't say where this took place: {event}.").format(event=event.title)
+        return doesnt_say(b, q, line, follow=event, cover=False)
+    return doesnt_say(b, q)
+
+
+def _located(b: Briefing, index: AnswerIndex, entry: Entry, q: Question, ctx: Context) -> Reply | None:
+    """Where `entry` says the asked thing is: a phrase of place next to the asked words that says
+    more than the question ("outside the union's headquarters"), shown as the article words it."""
+    asked = set(q.key) | {i for n in q.named for i in n}
+    for phrase, near in clauses.places_near(entry.words, set(q.key)):
+        if near and set(tokens(phrase.partition(" ")[2])) - asked:  # the place, not its "outside"
+            return fact_reply(b, entry)
+    return None
 
 
 def _place_of(b: Briefing, entry: Entry) -> PlaceCard | None:
@@ -173,20 +307,55 @@ def _place_of(b: Briefing, entry: Entry) -> PlaceCard | None:
 # --- what, why, what if, yes or no, how many ----------------------------------------------------
 
 
-def _what(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
+def _what(b: Briefing, index: AnswerIndex, q: Question, ctx: Context, found: Entry | None = None) -> Reply:
     if q.named and not q.key:  # one name: its card; two people: what ties them; else nothing does
         if len(q.named) == 1:
             return _named(b, index, q, ctx, None)
         people = [n for n in q.named if any(index.cards[i].kind == "person" for i in n)]
         entry = best(index, q) if len(people) >= 2 else None
         return fact_reply(b, entry) if entry is not None else doesnt_say(b, q)
-    entry = best(index, q)
+    entry = found or best(index, q, whole=q.kind == "whatif")
     if entry is None:
         card = _topic(index, q)
         return _card_reply(b, card, ctx) if card is not None else doesnt_say(b, q)
     if q.kind == "howmany" and not q.numeric(entry.text):
         return doesnt_say(b, q, _("The article gives no figure for that."), entry)
     return fact_reply(b, entry)
+
+
+def _why(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
+    """The fact that gives a reason for what is asked; "the article doesn't say" when none does."""
+    found = [e for e in candidates(index, q, whole=True) or candidates(index, q) if _names_fit(q, e.involves)]
+    if not found:
+        return _what(b, index, q, ctx)
+    asked = _key(q, index)[0] | _asked(q)
+
+    def given(words: frozenset[str]) -> bool:  # a "reason" made of the question's own words explains nothing
+        return bool(words & asked)
+
+    best_at, strongest = 0, 0
+    for i, entry in enumerate(found):  # the best ranked of the strongest reasons
+        strength = clauses.strongest(entry.reasons, given)
+        if strength > strongest:
+            best_at, strongest = i, strength
+        if strongest == clauses.STRONG:
+            break
+    if strongest == 0:
+        return doesnt_say(b, q, related=found[0])
+    return fact_reply(b, found[best_at])
+
+
+def _yesno(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
+    found = candidates(index, q)
+    if found and _only_if(found[0], q, index):  # "did the talks succeed?": "if they succeed, …"
+        return doesnt_say(b, q, related=found[0])
+    return _what(b, index, q, ctx, found[0] if found else None)
+
+
+def _only_if(entry: Entry, q: Question, index: AnswerIndex) -> bool:
+    """Whether the entry says what is asked only as a condition ("should the talks be fruitful")."""
+    asked = set(_key(q, index)[0])
+    return bool(asked & entry.hypothetical) and not (asked & entry.concepts) - entry.hypothetical
 
 
 def _topic(index: AnswerIndex, q: Question) -> AnyCard | None:
@@ -222,25 +391,45 @@ def _card_reply(b: Briefing, card: AnyCard, ctx: Context) -> Reply:
     return cards.summary_reply(b, ctx)
 
 
+def _statement(b: Briefing, index: AnswerIndex, q: Question, statement: Statement) -> Reply:
+    said = statements.find(index, statement)
+    if not said.shown:
+        return doesnt_say(b, q, said.missing, follow=said.person)
+    return statements.reply(b, said)
+
+
 # --- choosing what answers -----------------------------------------------------------------------
 
 
 def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: bool = False) -> Entry | None:
-    """The fact or sentence that covers the question's content words and names, best ranked first.
+    found = candidates(index, q, whole=whole, people_first=people_first)
+    return found[0] if found else None
 
-    Cover decides, BM25 only orders: an entry must contain every content word of a short
-    question (most of a long one), and be about every card the question names.
+
+def candidates(index: AnswerIndex, q: Question, *, whole: bool = False,
+               people_first: bool = False) -> list[Entry]:
+    """The facts and sentences that cover the question's content words and names, best first.
+
+    Cover decides, ranking only orders: an entry must contain every content word of a short
+    question (most of a long one), or an article's near word for it, and be about every person
+    the question names. The story's own subject ("summit") need not be repeated when the question
+    says more than it ("who is hosting the summit?").
     """
-    key = set(q.key)
+    key, context = _key(q, index)
     need = len(key) if whole or len(key) <= 2 else math.ceil(PART * len(key))
-    weak = set(q.weak)
+    weak = set(q.weak) | context
+    near = q.nearby
+    deed = _deed_concepts(q) if q.deed in key else set()  # "why did Russia invade?": not without "invade"
     scores = index.scores(q.query)
-    chosen: tuple[tuple[int, int, bool, bool, int, int, bool, int, float], Entry] | None = None
+    ranked: list[tuple[tuple[int, int, int, bool, bool, int, int, bool, int, float], int]] = []
     people = tuple(n for n in q.named if any(index.cards[i].kind == "person" for i in n))
     places = {i for n in q.named for i in n} - {i for n in people for i in n}
     for i, entry in enumerate(index.entries):
-        covered = len(key & entry.concepts)
+        exact = len(key & entry.concepts)
+        covered = exact + (_near_cover(key, entry, near) if near and exact < len(key) else 0)
         if covered < need or not all(n & entry.involves for n in people) or _other_side(q, entry):
+            continue
+        if deed and not deed & entry.concepts:
             continue
         person = people_first and isinstance(entry.card, PersonCard)
         label = entry.field in ("role", "affiliation") and not people_first
@@ -249,10 +438,23 @@ def best(index: AnswerIndex, q: Question, *, whole: bool = False, people_first: 
         literal = len(q.literal & entry.literal)
         # For "who hosts…": "Turkey hosts the negotiations" before "Thanked Turkey for hosting".
         early = -_first(entry, q.key[0]) if people_first and q.key else 0
-        rank = (covered, early, person, not label, weight, literal, own, _preference(entry), float(scores[i]))
-        if chosen is None or rank > chosen[0]:
-            chosen = (rank, entry)
-    return chosen[1] if chosen else None
+        rank = (covered, exact, early, person, not label, weight, literal, own, _preference(entry),
+                float(scores[i]))
+        ranked.append((rank, i))
+    ranked.sort(key=lambda r: r[0], reverse=True)
+    return [index.entries[i] for _rank, i in ranked]
+
+
+def _near_cover(key: frozenset[str], entry: Entry, near: dict[str, frozenset[str]]) -> int:
+    """How many of the question's words the entry holds only as an article's near word."""
+    return sum(bool(near.get(c, frozenset()) & entry.concepts) for c in key - entry.concepts)
+
+
+def _key(q: Question, index: AnswerIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """The concepts an answer must hold, and those of the story's subject it may leave out."""
+    key = frozenset(q.key)
+    context = key & index.topic
+    return (key - context, context) if key - context else (key, frozenset())
 
 
 def _first(entry: Entry, deed: str) -> int:
@@ -261,8 +463,14 @@ def _first(entry: Entry, deed: str) -> int:
 
 
 def _other_side(q: Question, entry: Entry) -> bool:
-    """The entry speaks of another side's thing: "the Russian delegation" for "the Ukrainian one"."""
-    return any(thing == t and side != s for side, thing in q.sides for s, t in entry.sides)
+    """The entry speaks of another side's thing only: "the Russian delegation" for "the Ukrainian one"."""
+    near = q.nearby
+    for side, thing in q.sides:
+        things = {thing} | near.get(thing, frozenset())
+        sides_of = {s for s, t in entry.sides if t in things}
+        if sides_of and side not in sides_of:
+            return True
+    return False
 
 
 def _preference(entry: Entry) -> int:
@@ -301,15 +509,18 @@ def _involved(b: Briefing, entry: Entry) -> list[AnyCard]:
     return [c for c in b.deck.cards() if c.id in entry.involves]
 
 
-def doesnt_say(b: Briefing, q: Question, line: str | None = None, related: Entry | None = None) -> Reply:
-    """The article does not answer: said in one line, with what it does cover."""
+def doesnt_say(b: Briefing, q: Question, line: str | None = None, related: Entry | None = None,
+               follow: AnyCard | None = None, *, cover: bool = True) -> Reply:
+    """The article does not answer: said in one line, with what it does cover (and `follow`'s card)."""
     sections = [Section(line or _line(q))]
     if related is not None:
         sections.append(Section(_("What it says: “{quote}”").format(quote=related.quote)))
-    sections.append(Section(covers(b)))
-    follow = cards.actions((_("Who's who"), "who"), (_("When"), "when"), (_("Where"), "where"),
-                           (_("What's at stake"), "stakes"), (_("Summary"), "summary"))
-    return Reply(_("The article doesn't say"), tuple(sections), follow, tone="notice", unanswered=True)
+    if cover:
+        sections.append(Section(covers(b)))
+    own = [(cards.short(follow), cards.command_for(follow))] if follow is not None else []
+    follow_ups = cards.actions(*own, (_("Who's who"), "who"), (_("When"), "when"), (_("Where"), "where"),
+                               (_("What's at stake"), "stakes"), (_("Summary"), "summary"))
+    return Reply(_("The article doesn't say"), tuple(sections), follow_ups, tone="notice", unanswered=True)
 
 
 def _line(q: Question) -> str:

@@ -35,7 +35,7 @@ happened happening take place took taking held hold holding be anyone someone so
 people person thing things stuff anything everything question answer bot article story news
 report reported briefing regarding concerning im ive id youre dont cant doesnt didnt isnt wont deal
 play plays played playing seem seems look looks
-matter matters saying tells telling told speak speaks
+saying tells telling told speak speaks
 speaking spoke spoken
 """.split())
 
@@ -59,14 +59,18 @@ _GROUPS = """
 talk talks negotiation negotiations negotiate negotiating discussion discussions dialogue summit round rounds
 talk peace-talks meeting meetings
 lead leads led leading leader leaders head heads headed heading chief chair chairs chaired
-lead spearhead spearheads spearheading helm in-charge-of
+lead spearhead spearheads spearheading helm in-charge-of chairman chairwoman chairperson chairmen
 meet meets met
 visit visits visited trip trips travel travels travelled traveled journey go goes went gone came-to
 purpos aim aims goal goals reason reasons objective objectives intent intention why-did
 fail fails failed failure collapse collapses collapsed breakdown break-down fall-apart falls-apart
-fail unsuccessful
+fail unsuccessful broke-down breaks-down broken-down breaking-down
 succeed succeeds success successful fruitful work-out works-out
-host hosts hosting hosted venue organise organize organises organizes organising organizing
+host hosts hosting hosted venue
+organis organise organize organises organizes organising organizing organised organized organiser organizer
+organis organisers organizers
+strike strikes striking struck walkout walkouts walk-out stoppage stoppages industrial-action
+end ends ended ending finish finishes finished conclude concludes concluded
 thank thanks thanked gratitude grateful
 usa us u.s. u.s america american americans united-states washington
 russia russian russians kremlin moscow
@@ -80,7 +84,7 @@ announc announce announces announced announcement announcements declare declared
 delegation delegations delegate delegates negotiator negotiators team envoy envoys
 loss losses death deaths die died dying killed casualties casualty dead lives
 displac displace displaced displacement refugee refugees
-hope hopes hopeful optimism prospect prospects chance chances
+hope hopes hopeful optimism optimistic prospect prospects chance chances
 mediat mediator mediators mediate mediation broker brokering intermediary
 critic critics criticism criticisms criticise criticize criticised criticized accuse accused accusation
 disappoint disappointed disappointment displeasure unhappy upset angry frustrated frustration
@@ -94,11 +98,25 @@ foreign foreign-affairs
 start starts started begin begins began beginning
 militari military army troops attacks attack
 sincer sincerity sincere genuine genuinely serious seriously honest
-import important importance pivotal crucial vital significant significance critical key
+import important importance pivotal crucial vital significant significance critical key matter matters
 say said says saying stated state states emphasized emphasised suggested suggesting indicated noted
 say stressed remarked talk-about talked-about talks-about spoke-about speak-about spoken-about
 chang change changes changed alter alters altered shift shifts transform reshape
 """
+
+# Concepts near enough that an article's word may answer a reader's when the reader's own word
+# finds nothing: "criticised Putin" is answered by "expressed disappointment with Putin", "are
+# operations cancelled?" by "operations would be postponed". The answer shows the article's
+# word, so the reader sees what it says, never the question's word put in its mouth.
+NEAR: dict[str, frozenset[str]] = {
+    "critic": frozenset({"disappoint", "accus", "condemn"}),
+    "cancel": frozenset({"postpon", "delay", "suspend"}),
+    "postpon": frozenset({"cancel", "delay"}),
+    "protest": frozenset({"march", "demonstr", "ralli", "strike"}),
+    "demonstr": frozenset({"march", "protest", "ralli"}),
+    "delegation": frozenset({"repres"}),
+    "repres": frozenset({"delegation"}),
+}
 
 # Beginnings of transliterated Russian, Ukrainian and Turkish words, and the concept each is.
 _FOREIGN = {
@@ -116,7 +134,8 @@ _FOREIGN = {
     "uspikh": "succeed", "basari": "succeed", "rossi": "russia", "rosi": "russia", "rus": "russia",
     "ukrain": "ukrain", "ukrayn": "ukrain", "turts": "turkey", "turech": "turkey", "turk": "turkey",
     "ssha": "usa", "amerik": "usa", "abd": "usa", "stambul": "istanbul", "istanbul": "istanbul",
-    "moskv": "moscow", "moskov": "moscow",
+    "moskv": "moscow", "moskov": "moscow", "skaza": "say", "zayavi": "say", "zaiavy": "say",
+    "dumae": "think", "dumaye": "think", "khoche": "want", "khochu": "want", "khotyat": "want",
 }
 
 # Question words of other languages, by the kind of question they open (transliterated).

@@ -1,8 +1,9 @@
-"""Readers' questions (tests/handlers/questions/*.yaml) through the router: the targets of the set.
+"""Readers' questions (tests/handlers/questions/*.yaml) through the router: the targets of the sets.
 
-The report (by category: right, honest "the article doesn't say", wrong) is printed at the end
-of the test run, whatever the capture mode; `python -m tests.handlers.questions_report` prints it
-on its own.
+The Istanbul set is asked of the served deck; the others of decks drafted from fictional fixture
+articles, as `briefing-bot draft` writes them. The report (by category: right, honest "the
+article doesn't say", wrong) is printed at the end of the test run, whatever the capture mode;
+`python -m tests.handlers.questions_report` prints it on its own.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ import pytest
 
 from content.loader import Briefing
 from tests.handlers import questions_report as qr
+from tests.handlers.conftest import Drafted
 
 TARGET = 0.95
+DRAFTED = [s.name for s in qr.all_sets() if s.article is not None]
 
 
 async def test_the_question_set_is_answered_right_or_honestly(briefing: Briefing, pytestconfig: pytest.Config) -> None:
     cases = qr.load()
     assert len(cases) >= 150
     verdicts = await qr.run(briefing, cases)
-    pytestconfig.stash[REPORT] = qr.report(verdicts)
+    pytestconfig.stash.setdefault(REPORT, {})["istanbul"] = qr.report(verdicts)
     good = sum(v.outcome != "wrong" for v in verdicts)
     assert good / len(verdicts) >= TARGET, qr.report(verdicts)
 
@@ -34,4 +37,22 @@ async def test_no_answer_calls_the_articles_own_words_not_in_this_briefing(brief
     assert [v.case.text for v in verdicts if v.false_absent] == []
 
 
-REPORT = pytest.StashKey[str]()
+@pytest.mark.parametrize("name", DRAFTED)
+async def test_a_drafted_decks_question_set_is_answered_right_or_honestly(drafted: Drafted, name: str,
+                                                                       pytestconfig: pytest.Config) -> None:
+    qset, b = drafted[name]
+    assert len(qset.cases) >= 60
+    verdicts = await qr.run(b, qset.cases, qset.moment)
+    pytestconfig.stash.setdefault(REPORT, {})[name] = qr.report(verdicts)
+    assert qr.good_share(verdicts) >= TARGET, qr.report(verdicts)
+    assert [v.invented for v in verdicts if v.invented] == []
+    assert [v.case.text for v in verdicts if v.false_absent] == []
+
+
+def test_the_drafted_sets_cover_two_articles_other_than_istanbul() -> None:
+    articles = {s.article for s in qr.all_sets() if s.article is not None}
+    assert len(articles) >= 2
+    assert all(a.exists() and "fictional" in a.read_text(encoding="utf-8") for a in articles)
+
+
+REPORT = pytest.StashKey[dict[str, str]]()

@@ -1,0 +1,201 @@
+"""Plain questions of the shapes readers ask, answered from the article's own words or honestly not.
+
+Istanbul questions go to the served deck; "copenhagen" and "reykjavik" to decks drafted from the
+fictional fixture articles, as `briefing-bot draft` writes them.
+"""
+
+from __future__ import annotations
+
+from handlers.router import parse
+from tests.handlers.conftest import Ask, AskDrafted
+
+DOESNT_SAY = "The article doesn't say"
+
+
+# --- who did it, and to whom ----------------------------------------------------------------------
+
+
+async def test_who_met_putin_is_the_one_who_met_him_not_putin(ask: Ask) -> None:
+    reply = await ask("who met putin in moscow")
+    assert reply.title == "Hakan Fidan"
+    assert "who met with Lavrov and President Vladimir Putin in Moscow" in reply.plain_text()
+
+
+async def test_who_met_lavrov_is_not_lavrov(ask: Ask) -> None:
+    assert (await ask("who met lavrov in moscow?")).title == "Hakan Fidan"
+
+
+async def test_who_lavrov_met_is_the_one_he_met(ask: Ask) -> None:
+    assert (await ask("who did Lavrov meet?")).title == "Hakan Fidan"
+
+
+async def test_who_criticised_putin_finds_the_articles_own_word_for_it(ask: Ask) -> None:
+    reply = await ask("who criticised putin")
+    assert reply.title == "Donald Trump"
+    assert "disappointment with Putin" in reply.plain_text()
+
+
+async def test_who_represents_ukraine_names_no_one_and_shows_what_the_article_says(ask: Ask) -> None:
+    text = (await ask("who represents ukraine")).plain_text()
+    assert text.startswith(DOESNT_SAY)
+    assert "it only mentions “Ukrainian representatives”" in text
+    assert "What it says: “is equipped to present this memorandum to Ukrainian representatives" in text
+
+
+async def test_who_negotiates_for_ukraine_is_no_russian(ask: Ask) -> None:
+    reply = await ask("who negotiates for ukraine?")
+    assert reply.title == DOESNT_SAY
+    assert "Vladimir Medinsky" not in reply.plain_text()
+
+
+async def test_a_deed_going_on_is_not_asked_as_a_role(ask_drafted: AskDrafted) -> None:
+    assert "Environmental groups plan a march" in (await ask_drafted("reykjavik", "who is planning a march")).plain_text()
+
+
+# --- when: the event the verb names --------------------------------------------------------------
+
+
+async def test_when_the_talks_were_proposed_is_the_day_of_the_proposal(ask: Ask) -> None:
+    reply = await ask("when were the talks proposed")
+    assert reply.title == "Lavrov announces a second round of talks"
+    assert "29 May 2025" in reply.plain_text() and "2 June" not in reply.plain_text()
+
+
+async def test_when_the_summit_was_announced_is_not_when_it_opens(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("reykjavik", "when was the summit announced")).plain_text()
+    assert text.startswith("Announcement in Reykjavik") and "Friday 13 November 2026" in text
+
+
+async def test_when_the_talks_end_is_not_the_day_they_start(ask: Ask) -> None:
+    reply = await ask("when will the talks end")
+    assert reply.title == DOESNT_SAY and "2 June" not in reply.plain_text()
+
+
+async def test_a_strike_over_several_days_ends_on_its_last_day(ask_drafted: AskDrafted) -> None:
+    assert "Thursday 5 March 2026" in (await ask_drafted("copenhagen", "when will the walkout end")).plain_text()
+
+
+async def test_a_time_next_to_what_is_asked_says_when(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("reykjavik", "when is the march")).plain_text()
+    assert "on the eve of the summit" in text
+
+
+async def test_a_date_in_another_clause_is_not_when_the_war_began(ask: Ask) -> None:
+    assert (await ask("when did the war start?")).title == DOESNT_SAY
+
+
+async def test_a_time_of_day_the_article_gives_is_never_not_announced(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("reykjavik", "what time is the press conference?")).plain_text()
+    assert "15:30 GMT" in text and "Not announced" not in text
+
+
+async def test_the_deadline_is_the_time_to_act_by(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("copenhagen", "what is the deadline for the government")).plain_text()
+    assert "before Tuesday morning" in text
+
+
+async def test_the_last_strike_is_one_the_article_does_not_speak_of(ask_drafted: AskDrafted) -> None:
+    reply = await ask_drafted("copenhagen", "when was the last nurses strike")
+    assert reply.title == DOESNT_SAY
+    assert "“last”" in reply.plain_text() and "Tuesday 3" not in reply.plain_text()
+
+
+# --- where: the article's own words when no card holds the place -----------------------------------
+
+
+async def test_where_is_said_in_the_articles_words_when_no_card_holds_the_place(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("copenhagen", "where did Brandt speak to reporters")).plain_text()
+    assert "outside the union's headquarters" in text
+
+
+async def test_where_a_place_is_when_the_article_only_names_it_is_not_said(ask_drafted: AskDrafted) -> None:
+    assert (await ask_drafted("copenhagen", "where is the union's headquarters")).title == DOESNT_SAY
+
+
+async def test_where_an_event_took_place_is_not_where_one_before_it_did(ask: Ask) -> None:
+    reply = await ask("where was the announcement made?")
+    assert reply.title == DOESNT_SAY
+    assert "Moscow" not in " ".join(s.text for s in reply.sections)
+
+
+# --- what someone said, and about what --------------------------------------------------------------
+
+
+async def test_what_putin_said_the_article_does_not_report_and_his_card_is_offered(ask: Ask) -> None:
+    reply = await ask("what did putin say")
+    assert reply.title == DOESNT_SAY
+    assert "The article doesn't report anything Vladimir Putin said." in reply.plain_text()
+    assert reply.actions[0].command == "who putin"
+
+
+async def test_what_trump_said_about_putin_is_about_putin(ask: Ask) -> None:
+    text = (await ask("what did trump say about putin")).plain_text()
+    assert "disappointment with Putin's recent military actions" in text
+    assert "loss of life" not in text
+
+
+async def test_what_someone_said_about_something_they_did_not_mention_is_not_reported(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("reykjavik", "what did Brekkan say about the march")).plain_text()
+    assert "The article doesn't report anything Ása Brekkan said about the march." in text
+
+
+async def test_a_party_with_no_card_speaks_through_the_one_whose_role_names_it(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("copenhagen", "what does the union want")).plain_text()
+    assert "an offer that matches the work our members do" in text
+
+
+async def test_a_party_the_article_only_mentions_has_no_position(ask: Ask) -> None:
+    reply = await ask("what is Ukraine's position?")
+    assert reply.title == DOESNT_SAY
+    assert "The article doesn't say what Ukraine thinks or wants." in reply.plain_text()
+
+
+# --- why, yes or no, near words ----------------------------------------------------------------------
+
+
+async def test_why_turkey_matters_is_its_part_as_a_neutral_host(ask: Ask) -> None:
+    assert "neutral party could be pivotal" in (await ask("why does turkey matter")).plain_text()
+
+
+async def test_why_the_nurses_strike_is_over_pay(ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("copenhagen", "why are the nurses striking?")).plain_text()
+    assert "after pay talks with the government broke down" in text
+
+
+async def test_a_reason_made_of_the_questions_own_words_explains_nothing(ask_drafted: AskDrafted) -> None:
+    assert (await ask_drafted("reykjavik", "why is the summit in reykjavik")).title == DOESNT_SAY
+
+
+async def test_did_the_talks_succeed_is_not_answered_by_an_if(ask: Ask) -> None:
+    reply = await ask("did the talks succeed")
+    assert reply.title == DOESNT_SAY
+    assert "What it says: “Should the negotiations be fruitful" in reply.plain_text()
+
+
+async def test_a_near_word_is_answered_in_the_articles_word(ask_drafted: AskDrafted) -> None:
+    reply = await ask_drafted("copenhagen", "are planned operations cancelled")
+    assert "planned operations would be postponed" in reply.plain_text()
+    assert "cancel" not in " ".join(s.text for s in reply.sections).lower()
+
+
+async def test_what_if_a_case_the_article_never_discusses_is_not_answered(ask_drafted: AskDrafted) -> None:
+    reply = await ask_drafted("reykjavik", "what happens if the summit fails to agree a target")
+    assert reply.title == DOESNT_SAY
+
+
+# --- how the router reads them ----------------------------------------------------------------------
+
+
+def test_how_long_until_counts_down_but_how_long_it_lasts_is_a_question(briefing: object) -> None:
+    from content.loader import Briefing
+
+    assert isinstance(briefing, Briefing)
+    counted = parse(briefing, "how long until the talks")
+    lasting = parse(briefing, "how long will the talks last")
+    assert counted is not None and counted.command == "countdown"
+    assert lasting is not None and lasting.command == ""
+
+
+async def test_a_slash_command_naming_a_card_still_shows_the_card(ask: Ask) -> None:
+    assert (await ask("/who lavrov")).title == "Sergey Lavrov"
+    assert (await ask("/when announcement")).title == "Lavrov announces a second round of talks"
