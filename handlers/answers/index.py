@@ -17,10 +17,11 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from content.loader import Briefing
-from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, PositionCard
+from content.model import AnyCard, Deck, EventCard, Fact, PersonCard, PlaceCard, PositionCard
 from content.text import MONTHS, WEEKDAYS, fold
 from handlers.answers import sentences
 from handlers.answers.words import CONCEPTS, QUESTION_WORDS, STOPWORDS, concept, sides, stem, tokens, words
+from handlers.kept import kept_while_alive
 
 # bm25s sets its own logger to DEBUG on import, so every index built would log through the
 # process's handlers; its messages are progress notes, not ours to show.
@@ -60,11 +61,11 @@ class Name:
 
 class AnswerIndex:
     def __init__(self, briefing: Briefing) -> None:
-        self.briefing = briefing
-        deck = briefing.deck
+        deck = briefing.deck  # the index keeps no reference to the briefing: see handlers.kept
+        self.main_event = deck.main_event
         self.cards: dict[str, AnyCard] = {c.id: c for c in deck.cards()}
         self.names = _name_words((*deck.people, *deck.places))
-        self.entries = tuple(self._facts()) + tuple(self._sentences())
+        self.entries = tuple(self._facts(deck)) + tuple(self._sentences(briefing.article))
         self.vocabulary = frozenset(c for e in self.entries for c in e.concepts) | frozenset(
             concept(w) for c in deck.cards() for n in c.names() for w in words(n))
         known = {w for e in self.entries for w in words(e.text + " " + e.quote)}
@@ -82,8 +83,8 @@ class AnswerIndex:
 
     # --- building ------------------------------------------------------------------------------
 
-    def _facts(self) -> Iterable[Entry]:
-        for card in self.briefing.deck.cards():
+    def _facts(self, deck: Deck) -> Iterable[Entry]:
+        for card in deck.cards():
             own = _own_people(card)
             for field, fact in card.facts():
                 involves = own | self.mentioned(fact.text) | self.mentioned(fact.quote)
@@ -94,8 +95,7 @@ class AnswerIndex:
                             _literal(" ".join((fact.text, *_names_of(card)))), _sequence(said),
                             frozenset(involves), card, field)
 
-    def _sentences(self) -> Iterable[Entry]:
-        article = self.briefing.article
+    def _sentences(self, article: str) -> Iterable[Entry]:
         split = sentences.split(article)
         for i, s in enumerate(split):
             text = article[s.start:s.end]
@@ -204,12 +204,7 @@ def _role_concepts(person: PersonCard) -> frozenset[str]:
     return frozenset(tokens(text))
 
 
-_INDEXES: dict[int, tuple[Briefing, AnswerIndex]] = {}
-
-
+@kept_while_alive
 def answer_index(briefing: Briefing) -> AnswerIndex:
     """The answer index of `briefing`, built on first use and kept while the briefing is served."""
-    cached = _INDEXES.get(id(briefing))
-    if cached is None or cached[0] is not briefing:
-        cached = _INDEXES[id(briefing)] = (briefing, AnswerIndex(briefing))
-    return cached[1]
+    return AnswerIndex(briefing)
