@@ -219,3 +219,8 @@ def _same_if_unchanged(before: Story | None, now: Story) -> Story:
 
 def _file(story: Story) -> str:
     return story.path.name if story.path is not None else "a deck given in code"
+
+
+def library_of(stories: Library | Briefing) -> Library:
+    """`stories` as a library: one briefing is a library of one (tests, one-off questions)."""
+    return stories if isinstance(stories, Library) else Library.of(stories)

@@ -27,6 +27,9 @@ class Settings:
     async def timezone(self, chat: ChatRef) -> str | None:
         return self.zones.get(chat.key)
 
+    async def story(self, chat: ChatRef) -> str | None:
+        return None
+
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         return []
 

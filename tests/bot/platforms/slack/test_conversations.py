@@ -132,6 +132,9 @@ class Chats:
     async def timezone(self, chat: ChatRef) -> str | None:
         return None
 
+    async def story(self, chat: ChatRef) -> str | None:
+        return None
+
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         assert platform == "slack"
         return self.subs
