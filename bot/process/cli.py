@@ -205,13 +205,17 @@ async def _request_reload(settings: Settings) -> int:
 
 
 def _reload_summary(loaded: Reloaded, generation: int, poll: float) -> str:
-    refused = (f" {len(loaded.refused)} deck file(s) refused: a bot keeps serving what it served of those "
-               "(their earlier version, if any).") if loaded.refused else ""
-    return (f"Reload requested: generation {generation}, {len(loaded.stories)} deck(s), digest "
-            f"{loaded.stories.digest[:DIGEST_SHOWN]}.{refused}\n"
-            f"Every running bot on this database reads its decks folder within {poll:g} s; its /metrics "
-            f"then shows briefing_decks_generation {generation} and briefing_decks_info{{digest=\""
-            f"{loaded.stories.digest[:DIGEST_SHOWN]}\"}} if it reads the same decks.\n")
+    digest = loaded.stories.digest[:DIGEST_SHOWN]
+    lines = [f"Reload requested: generation {generation}, {len(loaded.stories)} deck(s) pass the check, "
+             f"digest {digest}.",
+             f"Every running bot on this database reads its decks folder within {poll:g} s; its /metrics "
+             f"then shows briefing_decks_generation {generation}"]
+    if loaded.refused:
+        lines[-1] += (f". {len(loaded.refused)} deck file(s) were refused (above): a bot keeps serving "
+                      "the version of those it served before, if any, so its digest is not this one.")
+    else:
+        lines[-1] += f" and briefing_decks_info{{digest=\"{digest}\"}} if it reads the same folder."
+    return "\n".join(lines) + "\n"
 
 
 def _day(text: str) -> dt.date:

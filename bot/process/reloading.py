@@ -42,8 +42,8 @@ def report(loaded: Reloaded, why: str, generation: int) -> None:
         for problem in refusal.problems:
             log.error("deck refused file=%s: %s%s", refusal.file, problem, kept)
     stories = loaded.stories
-    log.info("decks loaded why=%s generation=%d served=%d refused=%d added=%d changed=%d removed=%d "
-             "digest=%s", why, generation, len(stories), len(loaded.refused), len(loaded.ids("added")),
+    log.info("decks why=%s generation=%d served=%d refused=%d added=%d changed=%d removed=%d digest=%s",
+             why, generation, len(stories), len(loaded.refused), len(loaded.ids("added")),
              len(loaded.ids("changed")), len(loaded.ids("removed")), stories.digest[:DIGEST_SHOWN])
 
 
@@ -89,7 +89,7 @@ class Reloader:
                 seen = await generations.generation()
                 if seen > self.generation:
                     self.generation = seen
-                    await self.reload(f"generation {seen}")
+                    await self.reload("request")
             except Exception as exc:  # the database is away for a moment: look again next time
                 log.warning("decks not reloaded error=%s: %s", type(exc).__name__, exc)
 

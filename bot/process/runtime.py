@@ -251,7 +251,7 @@ class Runtime:
         await reloader.start()
         stories = self.library.stories
         self.metrics.observe_decks(Reloaded((), stories.refused, stories), reloader.generation)
-        log.info("decks served=%d refused=%d generation=%d digest=%s", len(stories), len(stories.refused),
+        log.info("serving decks=%d refused=%d generation=%d digest=%s", len(stories), len(stories.refused),
                  reloader.generation, stories.digest[:DIGEST_SHOWN])
 
     async def _reloaded(self, loaded: Reloaded) -> None:
