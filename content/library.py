@@ -65,7 +65,7 @@ class Refusal:
 class Stories:
     """An immutable snapshot of the served decks, by id; iterated newest first (the seed's as-of date)."""
 
-    __slots__ = ("_by_id", "_order", "digest", "refused")
+    __slots__ = ("__weakref__", "_by_id", "_order", "digest", "refused")
 
     def __init__(self, stories: Iterable[Story] = (), refused: Iterable[Refusal] = ()) -> None:
         order = sorted(stories, key=lambda s: (-s.briefing.seed.as_of.toordinal(), s.id))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -22,11 +23,12 @@ from content.library import Stories, Story
 from content.loader import Briefing
 from content.text import fold
 from handlers import eventtime, messages
-from handlers.answers.index import answer_index
+from handlers.answers.index import answer_index, name_words
 from handlers.answers.words import stem
 from handlers.briefing import actions
 from handlers.context import Context
 from handlers.i18n import _, ngettext
+from handlers.kept import kept_while_alive
 from handlers.matching import index
 from handlers.registry import Query, command
 from handlers.reply import ACTION_COMMAND_MAX_BYTES, ACTIONS_MAX, Action, Reply, Section, clip, echo
@@ -48,11 +50,35 @@ _SCOPED = re.compile(rf"^/?{SCOPE}\s+(?P<id>[a-z0-9][a-z0-9-]{{0,39}})(?:\s+(?P<
 
 def default_story(stories: Stories, now: dt.datetime) -> Briefing:
     """A new chat's story: the one whose main event comes next (or is under way), else the newest."""
-    coming = [b for b in stories.briefings
-              if eventtime.standing(b.deck, b.deck.main, now, None).state in ("upcoming", "today")]
-    if not coming:
-        return stories.newest
-    return min(coming, key=lambda b: b.deck.main.starts_at(eventtime.UTC) or now)
+    return next((c.briefing for c in _calendar(stories) if c.over > now), None) or stories.newest
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A story's main event on the calendar: when it starts, and when it is over."""
+
+    start: dt.datetime
+    over: dt.datetime
+    briefing: Briefing
+
+
+@kept_while_alive
+def _calendar(stories: Stories) -> tuple[_Dated, ...]:
+    """The stories whose main event has a date, by its start: worked out once per set of stories,
+    since every answer to a chat that chose no story asks for the next one."""
+    dated = []
+    for b in stories.briefings:
+        main = b.deck.main
+        start = main.starts_at(eventtime.UTC)
+        last = main.last_day
+        if start is None or last is None:
+            continue  # ordered against another event only: no date to count down to
+        # As eventtime.standing counts: a day-precision event is under way to the end of its last
+        # day in its own zone; a timed one is over once it has started.
+        over = start if main.precision == "minute" else dt.datetime.combine(
+            last + dt.timedelta(days=1), dt.time(0), tzinfo=eventtime.zone_of(main, None))
+        dated.append(_Dated(start, over, b))
+    return tuple(sorted(dated, key=lambda d: d.start))
 
 
 def find(stories: Stories, words: str) -> Briefing | None:
@@ -85,14 +111,29 @@ def elsewhere(stories: Stories, current: Briefing, query: Query) -> Briefing | N
     text = query.args if query.command else query.text
     if query.command not in _ASKING or not text.strip() or len(stories) < 2 or _names(current, text):
         return None
+    said = fold(text).split()
+    named = _named_by(stories)
+    candidates = [b for b in stories.briefings if b is not current and any(
+        b.deck.id in named.get(w, ()) or b.deck.id in named.get(w[:-1], ()) for w in said)]
+    if not candidates and len(said) <= _SHORT:  # a bare name with a typo: "/who karlson"
+        candidates = [b for b in stories.briefings if b is not current]
     used = answer_index(current).literal
-    for story in stories:
-        if story.briefing is current:
-            continue
-        words = _names(story.briefing, text)
+    for b in candidates:
+        words = _names(b, text)
         if words and not any(stem(w) in used for w in words):
-            return story.briefing
+            return b
     return None
+
+
+@kept_while_alive
+def _named_by(stories: Stories) -> dict[str, frozenset[str]]:
+    """The ids of the stories each name word belongs to, so a question is looked up only where its
+    words name someone (worked out once per set of stories)."""
+    owners: dict[str, set[str]] = {}
+    for b in stories.briefings:
+        for word in name_words(b.deck):
+            owners.setdefault(word, set()).add(b.deck.id)
+    return {word: frozenset(ids) for word, ids in owners.items()}
 
 
 def _names(b: Briefing, text: str) -> set[str]:
@@ -137,9 +178,10 @@ class Entry:
     current: bool
 
 
-def entries(stories: Stories, current: Briefing, now: dt.datetime, zone: ZoneInfo | None) -> list[Entry]:
-    """Every story, newest first, with its main event's countdown line."""
-    return [_entry(s, current, now, zone) for s in stories]
+def entries(stories: Stories, current: Briefing, now: dt.datetime, zone: ZoneInfo | None,
+            limit: int = SHOWN) -> list[Entry]:
+    """The newest `limit` stories, each with its main event's countdown line."""
+    return [_entry(s, current, now, zone) for s in itertools.islice(stories, limit)]
 
 
 def _entry(story: Story, current: Briefing, now: dt.datetime, zone: ZoneInfo | None) -> Entry:
@@ -157,8 +199,8 @@ def _buttons(listed: list[Entry], room: int = ACTIONS_MAX) -> list[tuple[str, st
     return [(clip(e.title, 40), f"story {e.id}") for e in listed if not e.current][:room]
 
 
-def _more(listed: list[Entry]) -> tuple[Section, ...]:
-    left = len(listed) - SHOWN
+def _more(stories: Stories) -> tuple[Section, ...]:
+    left = len(stories) - SHOWN
     if left <= 0:
         return ()
     text = ngettext("…and {n} older story: /story ID chooses it.", "…and {n} older stories: /story ID "
@@ -168,9 +210,10 @@ def _more(listed: list[Entry]) -> tuple[Section, ...]:
 
 @command("stories", "Every story this bot follows, newest first", group=GROUP)
 def stories_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
-    listed = entries(served(b, ctx), b, ctx.now(), ctx.zone)
-    sections = tuple(Section(f"{e.line}\n/story {e.id}", heading=_heading(e)) for e in listed[:SHOWN])
-    return Reply(_("Stories"), (*sections, *_more(listed)), actions(*_buttons(listed)))
+    stories = served(b, ctx)
+    listed = entries(stories, b, ctx.now(), ctx.zone)
+    sections = tuple(Section(f"{e.line}\n/story {e.id}", heading=_heading(e)) for e in listed)
+    return Reply(_("Stories"), (*sections, *_more(stories)), actions(*_buttons(listed)))
 
 
 def _heading(e: Entry) -> str:
@@ -197,7 +240,7 @@ async def story_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
 def _current(b: Briefing, stories: Stories, ctx: Context) -> Reply:
     listed = entries(stories, b, ctx.now(), ctx.zone)
     line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), ctx.zone, b.seed.as_of)
-    others = tuple(e.title for e in listed if not e.current)[:SHOWN]
+    others = tuple(e.title for e in listed if not e.current)
     sections = [Section(line)]
     if others:
         sections.append(Section(heading=_("Other stories"), bullets=others))

@@ -64,7 +64,7 @@ class AnswerIndex:
         deck = briefing.deck  # the index keeps no reference to the briefing: see handlers.kept
         self.main_event = deck.main_event
         self.cards: dict[str, AnyCard] = {c.id: c for c in deck.cards()}
-        self.names = _name_words((*deck.people, *deck.places))
+        self.names = name_words(deck)
         self.entries = tuple(self._facts(deck)) + tuple(self._sentences(briefing.article))
         self.vocabulary = frozenset(c for e in self.entries for c in e.concepts) | frozenset(
             concept(w) for c in deck.cards() for n in c.names() for w in words(n))
@@ -177,10 +177,12 @@ def _own_people(card: AnyCard) -> set[str]:
     return set()
 
 
-def _name_words(cards: Iterable[PersonCard | PlaceCard]) -> dict[str, Name]:
-    """The words that name each card: its name's, its one-word aliases', and those of spellings
-    of the whole name ("Sergei Lavrov", "Сергей Лавров"); never those of titles ("President Putin")."""
+def name_words(deck: Deck) -> dict[str, Name]:
+    """The words that name each person and place: its name's, its one-word aliases', and those of
+    spellings of the whole name ("Sergei Lavrov", "Сергей Лавров"); never those of titles
+    ("President Putin")."""
     owners: dict[str, set[str]] = {}
+    cards: tuple[PersonCard | PlaceCard, ...] = (*deck.people, *deck.places)
     for card in cards:
         name = fold(card.name).split()
         own = set(name)

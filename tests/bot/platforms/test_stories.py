@@ -95,3 +95,8 @@ async def test_inline_offers_the_chats_story_and_then_the_others(newsroom_servic
     assert portland is not None
     typed = await newsroom_service.cards("portland", ADA)
     assert [reply.title for _, reply in typed][-1] == portland.deck.summary.headline.text
+
+
+async def test_start_says_there_are_other_stories(newsroom_service: BriefingService) -> None:
+    reply = await ask(newsroom_service, "/start")
+    assert "I follow 3 other stories too: /stories lists them." in reply.plain_text()
