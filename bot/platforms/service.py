@@ -108,7 +108,7 @@ class BriefingService:
     def context(self, chat: ChatRef, zone: ZoneInfo | None, may_manage: Permission | None,
                 stories: Stories | None = None) -> Context:
         return Context(self.clock, zone, chat, self._last_topic.get(chat.key), self.chats, may_manage,
-                       stories or self.library.stories)
+                       stories if stories is not None else self.library.stories)
 
     async def answer(
         self,
@@ -139,7 +139,7 @@ class BriefingService:
         if reply is not None and reply.topic and (asked is None or not asked.elsewhere):
             self._remember(chat.key, reply.topic)
         elapsed = time.perf_counter() - started
-        command = _command(asked) if asked is not None or reply is not None else "-"
+        command = _command(asked)
         log.info("command platform=%s chat=%s command=%s outcome=%s ms=%.1f",
                  chat.platform, chat.key, command, outcome, elapsed * 1000)
         for observe in self.observers:
