@@ -26,7 +26,7 @@ from pathlib import Path
 from bench.telegram_e2e import compare, unlimited
 from bot.platforms.base import Adapter
 from bot.platforms.service import BriefingService
-from bot.process.cli import load_briefing
+from bot.process.cli import open_library
 from bot.process.config import Settings
 from bot.process.logs import configure_logging
 from bot.process.runtime import AdapterFactory, Runtime
@@ -54,7 +54,7 @@ async def full_runtime(token: str, base_url: str, readers: int) -> AsyncIterator
         settings = Settings(telegram_bot_token=token, telegram_api_base_url=base_url,  # type: ignore[arg-type]
                             data_dir=Path(data), now=NOW, host="127.0.0.1", port=0, _env_file=None)
         configure_logging("json", "INFO", settings.secrets(), stream=devnull)
-        runtime = Runtime(settings, load_briefing(wanted=settings.deck),
+        runtime = Runtime(settings, open_library(settings),
                           factories={"telegram": fast_telegram(readers)})
         await runtime.start()
         try:

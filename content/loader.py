@@ -23,9 +23,12 @@ def seeds_dir() -> Path:
     return Path(str(resources.files("seeds")))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Briefing:
-    """A deck together with the article it was written from."""
+    """A deck together with the article it was written from.
+
+    Weakly referable, so what is built from one (its answer index) goes when it is no longer served.
+    """
 
     deck: Deck
     seed: Seed

@@ -4,4 +4,5 @@ Importing the package registers every command in `handlers.registry.REGISTRY`.
 """
 
 from handlers import briefing as briefing
+from handlers import stories as stories
 from handlers import subscriptions as subscriptions

@@ -9,7 +9,7 @@ from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, Posit
 from handlers import eventtime, messages, timefmt
 from handlers.answers.index import answer_index
 from handlers.context import Context
-from handlers.i18n import N_, _
+from handlers.i18n import N_, _, ngettext
 from handlers.matching import PEOPLE, Lookup, index
 from handlers.registry import REGISTRY, Query, command
 from handlers.reply import (
@@ -126,9 +126,15 @@ def start(b: Briefing, q: Query, ctx: Context) -> Reply:
     intro = _("I answer questions about one news article, on {topic}, {as_of}. Every answer shows the "
               "passage it comes from; ask in plain words.").format(topic=b.deck.title, as_of=as_of(b))
     line = eventtime.countdown_line(b.deck, main, ctx.now(), ctx.zone, b.seed.as_of)
+    sections = [Section(intro), Section(line), Section(_("Try:"), bullets=examples(b))]
+    others = len(ctx.stories) - 1 if ctx.stories is not None else 0
+    if others > 0:
+        sections.append(Section(ngettext("I follow {n} other story too: /stories lists them.",
+                                         "I follow {n} other stories too: /stories lists them.", others
+                                         ).format(n=others)))
     return Reply(
         _("Briefing: {topic}").format(topic=b.deck.title),
-        (Section(intro), Section(line), Section(_("Try:"), bullets=examples(b))),
+        tuple(sections),
         actions((_("Summary"), "summary"), (_("When"), "when"), (_("Who's who"), "who"), (_("Help"), "help")),
         topic=main.id,
     )

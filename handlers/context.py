@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
+from content.library import Stories
 from handlers.clock import Clock
 
 ChatKind = Literal["private", "group", "channel", "console"]
@@ -77,16 +78,29 @@ class SubscriptionSummary:
 
 
 class ChatService(Protocol):
-    """The stateful side of chats (settings, subscriptions), provided by the running bot.
+    """The stateful side of chats (settings, subscriptions, the story followed), provided by the running bot.
 
-    One service serves one deck (the one the bot answers from), so no method names a deck. Every
-    change reschedules the chat's posts before it returns.
+    Reminders and daily posts come from one story, `deck`, so no subscription method names a deck.
+    Every change reschedules the chat's posts before it returns.
     """
+
+    @property
+    def deck(self) -> str:
+        """The id of the story reminders and daily posts come from."""
+        ...
 
     async def settings(self, chat: ChatRef) -> ChatSettings: ...
 
     async def timezone(self, chat: ChatRef) -> str | None:
         """The chat's chosen display zone: what every command reads, so it must be cheap."""
+        ...
+
+    async def story(self, chat: ChatRef) -> str | None:
+        """The id of the story the chat chose (None: it chose none); every command reads it too."""
+        ...
+
+    async def set_story(self, chat: ChatRef, deck: str | None) -> None:
+        """Follow story `deck` in this chat (every topic of it); None: back to the default story."""
         ...
 
     async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
@@ -126,6 +140,7 @@ class Context:
     last_topic: str | None = None  # the card the chat's previous answer was about
     chats: ChatService | None = None
     may_manage: Permission | None = None  # may the sender change this chat's settings?
+    stories: Stories | None = None  # every story served (read-only); None: the deck alone
 
     def now(self) -> dt.datetime:
         return self.clock.now()

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from content.model import AnyCard, Deck
 from content.text import fold
+from handlers.kept import kept_while_alive
 
 FOUND = 80  # a card at least this good, and clearly better than the next, is the answer
 CLOSE = 8  # cards within this of the best are "equally good"
@@ -117,15 +118,10 @@ class Index:
         return Lookup("none", query, None, tuple(card for score, card in ranked[:3] if score >= SUGGEST))
 
 
-_INDEXES: dict[int, tuple[Deck, Index]] = {}
-
-
+@kept_while_alive
 def index(deck: Deck) -> Index:
     """The index of a deck's cards, built once per deck."""
-    cached = _INDEXES.get(id(deck))
-    if cached is None or cached[0] is not deck:
-        cached = _INDEXES[id(deck)] = (deck, Index(deck.cards()))
-    return cached[1]
+    return Index(deck.cards())
 
 
 PEOPLE = frozenset({"person"})

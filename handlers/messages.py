@@ -25,3 +25,10 @@ SUBSCRIPTIONS_UNAVAILABLE = N_(
 )
 
 IN_ARTICLE_TEXT = N_("The article mentions “{name}”, but not as one of these.")
+
+STORY_UNAVAILABLE = N_(
+    "Choosing a story needs the bot's database, which this one-off question does not open. "
+    "Run the bot (briefing-bot run or briefing-bot console) to choose one."
+)
+STORY_NOT_ALLOWED = N_("Only this chat's administrators can choose the story it follows.")
+POSTS_FROM_STORY = N_("Reminders and daily posts come from the story “{title}”.")

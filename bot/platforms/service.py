@@ -1,4 +1,4 @@
-"""The one entry point every adapter calls with a reader's text: routing, settings, errors, logs."""
+"""The one entry point every adapter calls with a reader's text: its story, settings, errors, logs."""
 
 from __future__ import annotations
 
@@ -8,18 +8,24 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from content.library import Library, Stories, library_of
 from content.loader import Briefing
+from content.text import fold
 from handlers import messages
 from handlers.briefing import command_for
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatService, Context, Permission
 from handlers.i18n import _
 from handlers.matching import index
+from handlers.registry import REGISTRY, Query
 from handlers.reply import Reply, Section
 from handlers.router import dispatch, parse
+from handlers.stories import Entry, default_story, elsewhere, entries, from_story, scoped, within
+from handlers.subscriptions import GROUP as SUBSCRIPTIONS
 
 log = logging.getLogger("briefing.commands")
 
@@ -42,24 +48,45 @@ def apology() -> Reply:
     return Reply(_(messages.APOLOGY_TITLE), (Section(_(messages.APOLOGY_TEXT)),), tone="error")
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A query and the story that answers it (`current`: the story the chat follows)."""
+
+    query: Query
+    briefing: Briefing
+    current: Briefing
+    note: str | None = None  # why another story answers, when the reason is not a name in the question
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.briefing is not self.current
+
+
 class BriefingService:
-    """Answers readers' texts from one briefing, for any platform."""
+    """Answers readers' texts from the stories of a library (or one briefing), for any platform.
+
+    Each chat is answered from the story it follows (`story_of`); a question naming only another
+    story's person or place, a button of such an answer (`in ID COMMAND`), and the subscription
+    commands (whose posts come from the chat service's story) are answered from that story.
+    """
 
     def __init__(
         self,
-        briefing: Briefing,
+        stories: Library | Briefing,
         clock: Clock,
         *,
         zone: ZoneInfo | None = None,
         chats: ChatService | None = None,
+        default: str | None = None,
         observers: tuple[AnswerObserver, ...] = (),
         question_observers: tuple[QuestionObserver, ...] = (),
         unanswered: QuestionBook | None = None,
     ) -> None:
-        self.briefing = briefing
+        self.library = library_of(stories)
         self.clock = clock
         self.zone = zone
         self.chats = chats
+        self.default = default  # the story of a chat that chose none (None: the next main event's)
         self.observers = list(observers)
         self.question_observers = list(question_observers)
         self.unanswered = unanswered
@@ -73,8 +100,15 @@ class BriefingService:
                 return ZoneInfo(chosen)
         return self.zone
 
-    def context(self, chat: ChatRef, zone: ZoneInfo | None, may_manage: Permission | None) -> Context:
-        return Context(self.clock, zone, chat, self._last_topic.get(chat.key), self.chats, may_manage)
+    async def story_of(self, chat: ChatRef, stories: Stories) -> Briefing:
+        """The story the chat follows: its choice while that story is served, else the default."""
+        chosen = await self.chats.story(chat) if self.chats is not None else None
+        return stories.get(chosen) or stories.get(self.default) or default_story(stories, self.clock.now())
+
+    def context(self, chat: ChatRef, zone: ZoneInfo | None, may_manage: Permission | None,
+                stories: Stories | None = None) -> Context:
+        return Context(self.clock, zone, chat, self._last_topic.get(chat.key), self.chats, may_manage,
+                       stories if stories is not None else self.library.stories)
 
     async def answer(
         self,
@@ -89,69 +123,115 @@ class BriefingService:
         A handler that raises gets the reader a short apology; the traceback goes to the log.
         """
         started = time.perf_counter()
-        query = parse(self.briefing, text, bot_username)
-        command = (query.command or "?") if query else "-"
+        stories = self.library.stories  # one snapshot for the whole answer, whatever a reload does
+        asked: Asked | None = None
         reply: Reply | None = None
         outcome: str
         try:
-            if query is not None:
-                ctx = self.context(chat, await self.zone_for(chat), may_manage)
-                reply = await dispatch(self.briefing, query, ctx)
+            asked = await self.asked(text, chat, stories, bot_username)
+            if asked is not None:
+                ctx = self.context(chat, await self.zone_for(chat), may_manage, stories)
+                reply = await self._reply(asked, ctx)
             outcome = "ignored" if reply is None else reply.tone
         except Exception:
-            _log_failure(chat, command)
+            _log_failure(chat, _command(asked))
             reply, outcome = apology(), "failed"
-        if reply is not None and reply.topic:
+        if reply is not None and reply.topic and (asked is None or not asked.elsewhere):
             self._remember(chat.key, reply.topic)
         elapsed = time.perf_counter() - started
+        command = _command(asked)
         log.info("command platform=%s chat=%s command=%s outcome=%s ms=%.1f",
                  chat.platform, chat.key, command, outcome, elapsed * 1000)
         for observe in self.observers:
             observe(chat, command, outcome, elapsed)
         if reply is not None and (reply.unanswered or not text.lstrip().startswith("/")):
-            await self._question(text, chat, answered=not reply.unanswered)
+            deck = asked.briefing.deck.id if asked is not None else stories.newest.deck.id
+            await self._question(text, chat, deck, answered=not reply.unanswered)
         return reply
+
+    async def asked(self, text: str, chat: ChatRef, stories: Stories,
+                    bot_username: str | None = None) -> Asked | None:
+        """What `text` asks and which story answers it; None when it is addressed to another bot."""
+        current = await self.story_of(chat, stories)
+        scope = scoped(text)
+        if scope is not None and (inside := stories.get(scope[0])) is not None:
+            query = parse(inside, scope[1], bot_username)
+            return Asked(query, inside, current) if query is not None else None
+        query = parse(current, text, bot_username)
+        if query is None:
+            return None
+        other = elsewhere(stories, current, query)
+        if other is not None:
+            again = parse(other, text, bot_username)  # a bare name is a card there: "Karlsson"
+            return Asked(again or query, other, current)
+        posting = self._posting(stories, query)
+        if posting is not None and posting is not current:
+            note = _(messages.POSTS_FROM_STORY).format(title=posting.deck.title)
+            return Asked(query, posting, current, note)
+        return Asked(query, current, current)
+
+    def _posting(self, stories: Stories, query: Query) -> Briefing | None:
+        """For a subscription command: the story reminders and daily posts come from."""
+        cmd = REGISTRY.get(query.command) if query.command else None
+        if cmd is None or cmd.group != SUBSCRIPTIONS or self.chats is None:
+            return None
+        return stories.get(self.chats.deck)
+
+    async def _reply(self, asked: Asked, ctx: Context) -> Reply:
+        reply = await dispatch(asked.briefing, asked.query, ctx)
+        return from_story(reply, asked.briefing, asked.note) if asked.elsewhere else reply
+
+    async def listing(self, chat: ChatRef) -> list[Entry]:
+        """Every story, newest first, each with its main event's countdown in the chat's zone."""
+        stories = self.library.stories
+        current = await self.story_of(chat, stories)
+        return entries(stories, current, self.clock.now(), await self.zone_for(chat))
 
     async def cards(self, text: str, chat: ChatRef) -> list[tuple[str, Reply]]:
         """(command, card) pairs for text a reader is still typing, best first, each card once.
 
-        The text itself, then each card its words name (nothing typed: the overview). These are
+        The text itself, then each card its words name (nothing typed: the overview), then the
+        other stories whose title the words name (nothing typed: every other story). These are
         offers, not commands: no observer counts them and no topic is remembered, so a reader
         typing "lav…" letter by letter is not a dozen commands. As with answer(), a failing
         handler is logged (its card is left out) and dates are shown in the chat's zone.
         """
-        ctx = self.context(chat, await self.zone_for(chat), None)
+        stories = self.library.stories
+        ctx = self.context(chat, await self.zone_for(chat), None, stories)
+        current = await self.story_of(chat, stories)
         found: list[tuple[str, Reply]] = []
-        for command in self._offers(text):
-            query = parse(self.briefing, command)
-            if query is None or not query.command:
+        for command in (*self._offers(current, text), *_story_offers(stories, current, text)):
+            asked = await self.asked(command, chat, stories)
+            if asked is None or not asked.query.command:
                 continue
             try:
-                reply = await dispatch(self.briefing, query, ctx)
+                reply = await self._reply(asked, ctx)
             except Exception:
-                _log_failure(chat, query.command)
+                _log_failure(chat, asked.query.command)
                 continue
             if reply.tone == "card" and all(reply.title != r.title for _, r in found):
                 found.append((command, reply))
         return found
 
-    def _offers(self, text: str) -> list[str]:
+    @staticmethod
+    def _offers(current: Briefing, text: str) -> list[str]:
         """The commands to try for `text`: the text itself, then one per card it names."""
         words = " ".join(text.split())
         if not words:
             return list(OVERVIEW)
-        found = index(self.briefing.deck).lookup(words)
+        found = index(current.deck).lookup(words)
         named = (found.card,) if found.card is not None else found.candidates
         return list(dict.fromkeys([words, *(command_for(card) for card in named)]))
-    async def _question(self, text: str, chat: ChatRef, *, answered: bool) -> None:
+
+    async def _question(self, text: str, chat: ChatRef, deck: str, *, answered: bool) -> None:
         """Count a question; keep one it could not answer (its words only) for the editors."""
         for observe in self.question_observers:
             observe(chat, answered)
         if answered or self.unanswered is None:
             return
         try:
-            await asyncio.wait_for(self.unanswered.record(self.briefing.deck.id, text, chat.platform,
-                                                          self.clock.now()), _KEEP_TIMEOUT)
+            await asyncio.wait_for(self.unanswered.record(deck, text, chat.platform, self.clock.now()),
+                                   _KEEP_TIMEOUT)
         except Exception as exc:  # the reader still gets the answer; the log says what was lost
             log.warning("unanswered question not kept platform=%s error=%s", chat.platform,
                         type(exc).__name__)
@@ -161,6 +241,17 @@ class BriefingService:
         self._last_topic.move_to_end(key)
         while len(self._last_topic) > _REMEMBERED_CHATS:
             self._last_topic.popitem(last=False)
+
+
+def _story_offers(stories: Stories, current: Briefing, text: str) -> list[str]:
+    """`in ID summary` for each other story whose title the words name (nothing typed: each one)."""
+    words = fold(text)
+    return [within(b, "summary") for b in stories.briefings
+            if b is not current and (not words or words in fold(f"{b.deck.title} {b.deck.id}"))]
+
+
+def _command(asked: Asked | None) -> str:
+    return (asked.query.command or "?") if asked is not None else "-"
 
 
 def _log_failure(chat: ChatRef, command: str) -> None:

@@ -1,4 +1,5 @@
-"""`briefing-bot`: run the bot, the console, one-off questions, replay, the configuration, the deck check."""
+"""`briefing-bot`: run the bot, the console, one-off questions, replay, the configuration, the decks
+(check, draft, reload)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.platforms.service import BriefingService
 from content.errors import DeckError, Problem
-from content.loader import DECKS_DIR, Briefing, load_all
+from content.library import DIGEST_SHOWN, Library, Reloaded
+from content.loader import DECKS_DIR, Briefing, load_all, seeds_dir
 from handlers.clock import SystemClock, parse_moment
+from handlers.stories import default_story
 
 if TYPE_CHECKING:
     from bot.process.config import LogFormat, PlatformStatus, Settings
@@ -68,9 +71,16 @@ def add_clock_options(parser: argparse.ArgumentParser) -> None:
                         help="show dates in this IANA zone (default: $BRIEFING_TZ, else each event's own)")
 
 
+def add_story_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--story", metavar="ID",
+                        help="the story to answer from, by deck id (default: $BRIEFING_DECK, else the one "
+                             "whose main event comes next, else the newest)")
+
+
 def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
-    """The settings with the command line's --now and --tz, where given, over the environment's."""
-    given = {"now": getattr(args, "now", None), "tz": args.tz.key if getattr(args, "tz", None) else None}
+    """The settings with the command line's --now, --tz and --story, where given, over the environment's."""
+    given = {"now": getattr(args, "now", None), "tz": args.tz.key if getattr(args, "tz", None) else None,
+             "deck": getattr(args, "story", None)}
     return settings.model_copy(update={name: value for name, value in given.items() if value is not None})
 
 
@@ -93,14 +103,26 @@ def configured(command: Callable[[argparse.Namespace, Settings], int]) -> Comman
     return run
 
 
-def load_briefing(decks: Path | None = None, wanted: str | None = None) -> Briefing:
-    """The deck the bot serves: the one named `wanted` (BRIEFING_DECK), else the first one."""
-    briefings = load_all(decks)
-    for b in briefings:
-        if wanted in (None, "", b.deck.id):
-            return b
-    known = ", ".join(b.deck.id for b in briefings)
-    raise DeckError([Problem(str(wanted), f"BRIEFING_DECK names no deck; the decks are: {known}")])
+def decks_of(settings: Settings) -> tuple[Path, Path]:
+    """The folders of decks and seeds: BRIEFING_DECKS_DIR and BRIEFING_SEEDS_DIR, else the package's."""
+    return settings.decks_dir or DECKS_DIR, settings.seeds_dir or seeds_dir()
+
+
+def open_library(settings: Settings) -> Library:
+    """Every deck that passes the check (the others are refused in the log); BRIEFING_DECK must be one."""
+    from bot.process.reloading import report
+
+    library, loaded = Library.open(*decks_of(settings))
+    report(loaded, "start", 0)
+    if settings.deck and settings.deck not in library.stories:
+        known = ", ".join(s.id for s in library.stories)
+        raise DeckError([Problem(settings.deck, f"BRIEFING_DECK names no deck; the decks are: {known}")])
+    return library
+
+
+def chosen_story(library: Library, settings: Settings, at: dt.datetime) -> Briefing:
+    """BRIEFING_DECK (or --story), else the story whose main event comes next at `at`."""
+    return library.stories.get(settings.deck) or default_story(library.stories, at)
 
 
 @configured
@@ -108,8 +130,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.platforms.console import render
     from handlers.context import CONSOLE_CHAT
 
-    briefing = load_briefing(wanted=settings.deck)
-    service = BriefingService(briefing, SystemClock(settings.now), zone=settings.zone)
+    service = BriefingService(open_library(settings), SystemClock(settings.now), zone=settings.zone,
+                              default=settings.deck)
     reply = asyncio.run(service.answer(args.text, CONSOLE_CHAT))
     if reply is not None:
         sys.stdout.write(render(reply))
@@ -136,8 +158,8 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store import Subscription
     from handlers.context import CONSOLE_CHAT, DEFAULT_REMIND_AT, Preferences
 
-    briefing = load_briefing(wanted=settings.deck)
     start, end = args.start, args.end
+    briefing = chosen_story(open_library(settings), settings, start)
     wanted = Preferences(not args.no_reminders, args.offsets, args.at or DEFAULT_REMIND_AT, args.daily)
     sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, settings.tz, True, None, start)
     posts = replay(briefing, sub, start, end)
@@ -151,9 +173,11 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+@configured
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    decks, seeds = decks_of(settings)
     try:
-        briefings = load_all(args.decks, args.seeds)
+        briefings = load_all(args.decks or decks, args.seeds or seeds)
     except DeckError as exc:
         for problem in exc.problems:
             sys.stderr.write(f"error: {problem}\n")
@@ -164,6 +188,44 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write(f"ok: deck {b.deck.id}: {len(b.deck.cards())} cards, {quotes} quotes, "
                          f"all found verbatim in seed {b.seed.id}\n")
     return 0
+
+
+@configured
+def cmd_reload(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the decks folder as the bots will read it, then ask every running bot to reload it."""
+    loaded = Library(*decks_of(settings)).reload()
+    for story in loaded.stories:
+        sys.stdout.write(f"ok: deck {story.id} ({story.briefing.deck.title}), digest "
+                         f"{story.digest[:DIGEST_SHOWN]}\n")
+    for refusal in loaded.refused:
+        sys.stderr.writelines(f"refused: {refusal.file}: {problem}\n" for problem in refusal.problems)
+    generation = asyncio.run(_request_reload(settings))
+    sys.stdout.write(_reload_summary(loaded, generation, settings.reload_poll))
+    return 1 if loaded.refused else 0
+
+
+async def _request_reload(settings: Settings) -> int:
+    from bot.store import open_store
+
+    store = await open_store(_database_url(settings))
+    try:
+        return await store.reloads.request(dt.datetime.now(dt.UTC))
+    finally:
+        await store.close()
+
+
+def _reload_summary(loaded: Reloaded, generation: int, poll: float) -> str:
+    digest = loaded.stories.digest[:DIGEST_SHOWN]
+    lines = [f"Reload requested: generation {generation}, {len(loaded.stories)} deck(s) pass the check, "
+             f"digest {digest}.",
+             f"Every running bot on this database reads its decks folder within {poll:g} s; its /metrics "
+             f"then shows briefing_decks_generation {generation}"]
+    if loaded.refused:
+        lines[-1] += (f". {len(loaded.refused)} deck file(s) were refused (above): a bot keeps serving "
+                      "the version of those it served before, if any, so its digest is not this one.")
+    else:
+        lines[-1] += f" and briefing_decks_info{{digest=\"{digest}\"}} if it reads the same folder."
+    return "\n".join(lines) + "\n"
 
 
 def _day(text: str) -> dt.date:
@@ -179,9 +241,10 @@ def add_draft_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     draft.add_argument("--id", dest="deck_id", metavar="ID",
                        help="id of the seed and the deck (default: the main event and the article's date)")
     draft.add_argument("--decks", type=Path, default=None, metavar="DIR",
-                       help=f"where to write the deck (default: {DECKS_DIR.name}/ of the package)")
+                       help="where to write the deck (default: $BRIEFING_DECKS_DIR, else the package's)")
     draft.add_argument("--seeds", type=Path, default=None, metavar="DIR",
-                       help="where to write the article and its metadata (default: the packaged seeds)")
+                       help="where to write the article and its metadata (default: $BRIEFING_SEEDS_DIR, "
+                            "else the package's)")
     draft.add_argument("--language", metavar="CODE",
                        help="the article's language, e.g. en (default: detected)")
     draft.add_argument("--as-of", type=_day, metavar="DATE",
@@ -189,13 +252,13 @@ def add_draft_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     draft.set_defaults(run=cmd_draft)
 
 
-def cmd_draft(args: argparse.Namespace) -> int:
+@configured
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     """Write seeds/ID.txt, seeds/ID.yaml and the deck; never over an existing file."""
     from content.draft.command import Options, run
-    from content.loader import seeds_dir
 
-    options = Options(args.decks or DECKS_DIR, args.seeds or seeds_dir(), args.deck_id, args.language,
-                      args.as_of)
+    decks, seeds = decks_of(settings)
+    options = Options(args.decks or decks, args.seeds or seeds, args.deck_id, args.language, args.as_of)
     return run(args.article, options, sys.stdout, sys.stderr)
 
 
@@ -253,6 +316,7 @@ def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     replay.add_argument("--daily", type=_time, default=None, metavar="HH:MM",
                         help="also a daily briefing post at this local time")
     replay.add_argument("--no-reminders", action="store_true", help="only the daily post")
+    add_story_option(replay)
     replay.set_defaults(run=cmd_replay)
 
 
@@ -274,12 +338,17 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-async def _unanswered(settings: Settings, since: dt.datetime | None, limit: int) -> list[Any]:
-    from bot.store import default_url, open_store
+def _database_url(settings: Settings) -> str:
+    from bot.store import default_url
 
     given = settings.database_url
-    url = given.get_secret_value() if given else default_url(settings.data_dir)
-    store = await open_store(url)
+    return given.get_secret_value() if given else default_url(settings.data_dir)
+
+
+async def _unanswered(settings: Settings, since: dt.datetime | None, limit: int) -> list[Any]:
+    from bot.store import open_store
+
+    store = await open_store(_database_url(settings))
     try:
         return list(await store.questions.most_asked(since, limit))
     finally:
@@ -316,7 +385,7 @@ def _serve(settings: Settings, fmt: LogFormat, level: str, **options: Any) -> in
 
     configure_logging(fmt, level, settings.secrets())
     try:
-        runtime = Runtime(settings, load_briefing(wanted=settings.deck), **options)
+        runtime = Runtime(settings, open_library(settings), **options)
         return asyncio.run(runtime.run())
     except StartupError as exc:
         log.error("cannot start: %s", exc)
@@ -344,11 +413,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     console = sub.add_parser("console", help="chat with the bot in this terminal (no token needed)")
     add_clock_options(console)
+    add_story_option(console)
     console.set_defaults(run=cmd_console)
 
     ask = sub.add_parser("ask", help="ask one question and print the answer")
     ask.add_argument("text", help='e.g. "/who lavrov" or "when are the talks?"')
     add_clock_options(ask)
+    add_story_option(ask)
     ask.set_defaults(run=cmd_ask)
 
     add_replay_parser(sub)
@@ -356,12 +427,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check every deck against its seed article")
     check.add_argument("--decks", type=Path, default=None, metavar="DIR",
-                       help=f"folder of deck YAML files (default: {DECKS_DIR.name}/ of the package)")
+                       help="folder of deck YAML files (default: $BRIEFING_DECKS_DIR, else the package's)")
     check.add_argument("--seeds", type=Path, default=None, metavar="DIR",
-                       help="folder of seed articles (default: the packaged seeds)")
+                       help="folder of seed articles (default: $BRIEFING_SEEDS_DIR, else the package's)")
     check.set_defaults(run=cmd_check)
 
     add_draft_parser(sub)
+
+    reload = sub.add_parser("reload", help="check the decks folder, then have every running bot on this "
+                                           "database serve it (within BRIEFING_RELOAD_POLL seconds)")
+    reload.set_defaults(run=cmd_reload)
 
     config = sub.add_parser("config", help="print the effective configuration (secrets masked)")
     config.set_defaults(run=cmd_config)

@@ -114,7 +114,11 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = _env("DATABASE_URL", "BRIEFING_DATABASE_URL")
     data_dir: Path = _env("BRIEFING_DATA_DIR", default=Path("data"))
     # Content and time
+    decks_dir: Path | None = _env("BRIEFING_DECKS_DIR")  # None: the decks inside the package
+    seeds_dir: Path | None = _env("BRIEFING_SEEDS_DIR")  # None: the seeds inside the package
     deck: str | None = _env("BRIEFING_DECK")
+    # How often (seconds) each replica looks whether `briefing-bot reload` asked for a reload.
+    reload_poll: float = _env("BRIEFING_RELOAD_POLL", default=5.0, gt=0, le=3600)
     now: dt.datetime | None = _env("BRIEFING_NOW")
     tz: str | None = _env("BRIEFING_TZ")
     # HTTP server
@@ -363,5 +367,7 @@ def _shown(value: object) -> str:
 def describe(settings: Settings) -> list[tuple[str, str]]:
     """(variable, value) for every setting, secrets masked, as `briefing-bot config` prints them."""
     rows = [(variable(name), _shown(getattr(settings, name))) for name in Settings.model_fields]
-    database = settings.database_display() or "(default: SQLite under BRIEFING_DATA_DIR)"
-    return [(var, database if var == "DATABASE_URL" else shown) for var, shown in rows]
+    defaults = {"DATABASE_URL": settings.database_display() or "(default: SQLite under BRIEFING_DATA_DIR)",
+                "BRIEFING_DECKS_DIR": None if settings.decks_dir else "(default: the decks in the package)",
+                "BRIEFING_SEEDS_DIR": None if settings.seeds_dir else "(default: the seeds in the package)"}
+    return [(var, defaults.get(var) or shown) for var, shown in rows]

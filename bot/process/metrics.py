@@ -12,9 +12,10 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from content.library import DIGEST_SHOWN, Reloaded
 from handlers.context import ChatRef
 from handlers.registry import REGISTRY
 
@@ -57,6 +58,16 @@ class Metrics:
                                           registry=r)
         self.adapter_ready = Gauge("briefing_adapter_ready", "1 when the platform is connected",
                                    ["platform"], registry=r)
+        self.decks_served = Gauge("briefing_decks_served", "Decks that passed the check and are served",
+                                  registry=r)
+        self.decks_refused = Gauge("briefing_decks_refused",
+                                   "Deck files refused by the check at the last load (the log says why)",
+                                   registry=r)
+        self.decks_generation = Gauge("briefing_decks_generation",
+                                      "The reload generation (briefing-bot reload) this process has loaded",
+                                      registry=r)
+        self.decks = Info("briefing_decks", "Digest of the served decks: replicas showing the same one serve "
+                          "the same decks", registry=r)
         self._count: Count | None = None
         self._readiness: Readiness | None = None
 
@@ -72,6 +83,12 @@ class Metrics:
     def observe_delivery(self, chat: ChatRef, outcome: str, seconds: float) -> None:
         self.deliveries.labels(chat.platform, outcome).inc()
         self.send_seconds.labels(chat.platform).observe(seconds)
+
+    def observe_decks(self, loaded: Reloaded, generation: int) -> None:
+        self.decks_served.set(len(loaded.stories))
+        self.decks_refused.set(len(loaded.refused))
+        self.decks_generation.set(generation)
+        self.decks.info({"digest": loaded.stories.digest[:DIGEST_SHOWN]})
 
     # Sources read at scrape time.
 

@@ -1,13 +1,14 @@
 """`briefing-bot run`: every adapter, the scheduler and one HTTP server on one asyncio loop.
 
-Start-up: store (migrated) -> chat service and BriefingService -> adapters -> scheduler ->
-HTTP server -> ready. A platform that cannot be reached at start-up is retried in the
-background with backoff while the others serve; one that refuses its credentials stops the
-start-up (no retry can fix a wrong token).
+Start-up: store (migrated) -> chat service and BriefingService (every deck of the library) ->
+adapters -> scheduler -> deck reloads (SIGHUP, `briefing-bot reload`) -> HTTP server -> ready.
+A platform that cannot be reached at start-up is retried in the background with backoff while
+the others serve; one that refuses its credentials stops the start-up (no retry can fix a wrong
+token).
 
-Shutdown (SIGTERM, SIGINT, or the console's Ctrl-D): not ready, scheduler paused, sends in
-flight drained (bounded by BRIEFING_DRAIN_TIMEOUT), adapters stopped, scheduler shut down,
-HTTP server stopped, database engine disposed. Then the process exits 0.
+Shutdown (SIGTERM, SIGINT, or the console's Ctrl-D): not ready, reloads stopped, scheduler
+paused, sends in flight drained (bounded by BRIEFING_DRAIN_TIMEOUT), adapters stopped, scheduler
+shut down, HTTP server stopped, database engine disposed. Then the process exits 0.
 """
 
 from __future__ import annotations
@@ -30,13 +31,16 @@ from bot.platforms.service import BriefingService
 from bot.process.config import Settings
 from bot.process.http import HttpServer, ReadyCheck, build_app
 from bot.process.metrics import Metrics
+from bot.process.reloading import Reloader
 from bot.scheduling.chats import StoreChats
 from bot.scheduling.delivery import DEFAULT_POLICY, Policy
 from bot.scheduling.pacing import Pacer
 from bot.scheduling.scheduler import Scheduler
 from bot.store import Store, StoreURLError, default_url, open_store
+from content.library import DIGEST_SHOWN, Library, Reloaded, library_of
 from content.loader import Briefing
 from handlers.clock import SystemClock
+from handlers.stories import default_story
 
 log = logging.getLogger("briefing.runtime")
 
@@ -174,7 +178,7 @@ class Runtime:
     def __init__(
         self,
         settings: Settings,
-        briefing: Briefing,
+        stories: Library | Briefing,
         *,
         platforms: Sequence[str] | None = None,
         console: bool = False,
@@ -184,7 +188,7 @@ class Runtime:
         factories: Mapping[str, AdapterFactory] = FACTORIES,
     ) -> None:
         self.settings = settings
-        self.briefing = briefing
+        self.library = library_of(stories)
         self.console = console
         self.serve_http = serve_http
         self.pacer = pacer
@@ -197,6 +201,7 @@ class Runtime:
         self.store: Store | None = None
         self.service: BriefingService | None = None
         self.scheduler: Scheduler | None = None
+        self.reloader: Reloader | None = None
         self.http: HttpServer | None = None
         self.connections: list[Connection] = []
         self.adapters: dict[str, Adapter] = {}
@@ -212,23 +217,45 @@ class Runtime:
         s = self.settings
         log.info("starting platforms=%s console=%s", ",".join(self.platforms) or "-", self.console)
         store = self.store = await self._open_store()
-        chats = StoreChats(store, self.briefing, self.clock, s.zone)
-        service = self.service = BriefingService(self.briefing, self.clock, zone=s.zone, chats=chats,
-                                                 observers=(self.metrics.observe_command,),
+        posting = self.posting()
+        chats = StoreChats(store, posting, self.clock, s.zone)
+        service = self.service = BriefingService(self.library, self.clock, zone=s.zone, chats=chats,
+                                                 default=s.deck, observers=(self.metrics.observe_command,),
                                                  question_observers=(self.metrics.observe_question,),
                                                  unanswered=store.questions)
         self.adapters = self._adapters(service, chats)
         await self._connect()
-        self.scheduler = Scheduler(store, self.briefing, self.clock, self.adapters, chats=chats,
+        self.scheduler = Scheduler(store, posting, self.clock, self.adapters, chats=chats,
                                    default_zone=s.zone, pacer=self.pacer, policy=self.policy,
                                    owner=s.replica, observers=(self.metrics.observe_delivery,))
         await self.scheduler.start()
+        await self._watch_decks(store)
         if self.serve_http:
             self.http = HttpServer(self._app(), host=s.host, port=s.port)
             await self.http.start()
         self.ready = True
         log.info("ready seconds=%.2f port=%s", time.perf_counter() - started,
                  self.http.port if self.http else "-")
+
+    def posting(self) -> Briefing:
+        """The story reminders and daily posts come from: BRIEFING_DECK, else the default at start-up.
+
+        Until subscriptions name their story, the scheduler serves this one version of it.
+        """
+        stories = self.library.stories
+        return stories.get(self.settings.deck) or default_story(stories, self.clock.now())
+
+    async def _watch_decks(self, store: Store) -> None:
+        reloader = self.reloader = Reloader(self.library, store.reloads, poll=self.settings.reload_poll,
+                                            listeners=(self._reloaded,))
+        await reloader.start()
+        stories = self.library.stories
+        self.metrics.observe_decks(Reloaded((), stories.refused, stories), reloader.generation)
+        log.info("serving decks=%d refused=%d generation=%d digest=%s", len(stories), len(stories.refused),
+                 reloader.generation, stories.digest[:DIGEST_SHOWN])
+
+    async def _reloaded(self, loaded: Reloaded) -> None:
+        self.metrics.observe_decks(loaded, self.reloader.generation if self.reloader else 0)
 
     async def _open_store(self) -> Store:
         s = self.settings
@@ -308,11 +335,19 @@ class Runtime:
         log.info("stopping signal=%s", why)
         self._stop.set()
 
+    def hang_up(self) -> None:
+        """SIGHUP: read the decks folder again (a hang-up while starting is too early: ignored)."""
+        if self.reloader is None or self._stopping:
+            log.warning("SIGHUP ignored: the bot is %s", "stopping" if self._stopping else "starting")
+            return
+        self.reloader.hang_up()
+
     async def run(self) -> int:
         """Start, serve until told to stop, stop; 0 on a clean stop."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop, sig.name)
+        loop.add_signal_handler(signal.SIGHUP, self.hang_up)
         try:
             try:
                 await self.start()
@@ -320,7 +355,7 @@ class Runtime:
             finally:
                 await self.stop()
         finally:
-            for sig in (signal.SIGTERM, signal.SIGINT):
+            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
                 loop.remove_signal_handler(sig)
         if self._fatal is not None:
             raise self._fatal
@@ -351,6 +386,8 @@ class Runtime:
         async def step(what: str, work: Awaitable[Any]) -> None:
             await _step(what, work, max(deadline - loop.time(), 0.5))
 
+        if self.reloader is not None:
+            await step("stop reloads", self.reloader.stop())
         scheduler = self.scheduler
         if scheduler is not None:
             await step("pause scheduler", scheduler.pause())

@@ -1,9 +1,10 @@
 """The store-backed chat service: what the subscription commands change, and what adapters report.
 
-`StoreChats` is both `handlers.context.ChatService` (settings, subscriptions, for the commands
-and Slack's App Home) and `bot.platforms.base.ChatEvents` (a chat gone or moved). It serves the
-deck the bot answers from. Every change calls the listeners given to `watch` (the scheduler's
-`refresh_chat`) before it returns, so the confirmation a reader sees is already the schedule.
+`StoreChats` is both `handlers.context.ChatService` (settings, subscriptions and the story a chat
+follows, for the commands and Slack's App Home) and `bot.platforms.base.ChatEvents` (a chat gone
+or moved). Its subscriptions are to one deck, the one reminders and daily posts come from.
+Every change calls the listeners given to `watch` (the scheduler's `refresh_chat`) before it
+returns, so the confirmation a reader sees is already the schedule.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 from bot.scheduling.planning import plan, zones
-from bot.store import Store, Subscription
+from bot.store import ChatChoices, Store, Subscription
 from content.loader import Briefing
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatSettings, Preferences, SubscriptionSummary, UpcomingPost
@@ -28,8 +29,8 @@ log = logging.getLogger("briefing.chats")
 
 Listener = Callable[[ChatRef], Awaitable[None]]
 UNSUBSCRIBED = "unsubscribed"
-ZONE_TTL = 10.0  # seconds a chat's zone is served from memory
-_ZONES_KEPT = 10_000
+CHOICES_TTL = 10.0  # seconds a chat's zone and story are served from memory
+_CHOICES_KEPT = 10_000
 _LOOKAHEAD = dt.timedelta(days=400)
 
 
@@ -51,7 +52,7 @@ class StoreChats:
         self.clock = clock
         self.default_zone = default_zone
         self._listeners: list[Listener] = []
-        self._zones: OrderedDict[str, tuple[str | None, float]] = OrderedDict()
+        self._choices: OrderedDict[str, tuple[ChatChoices, float]] = OrderedDict()
 
     @property
     def deck(self) -> str:
@@ -72,27 +73,38 @@ class StoreChats:
         return settings_of(await self.store.subscription(chat, self.deck), await self.store.timezone(chat))
 
     async def timezone(self, chat: ChatRef) -> str | None:
-        """The chat's zone, from a short-lived cache: every command asks, few ever change it.
+        return (await self._chosen(chat)).timezone
+
+    async def story(self, chat: ChatRef) -> str | None:
+        return (await self._chosen(chat)).story
+
+    async def set_story(self, chat: ChatRef, deck: str | None) -> None:
+        await self.store.set_story(chat, deck, self.clock.now())
+        self._forget(chat.platform, chat.chat_id)
+        log.info("story chosen chat=%s story=%s", chat.key, deck or "default")
+
+    async def _chosen(self, chat: ChatRef) -> ChatChoices:
+        """The chat's zone and story, from a short-lived cache: every command asks, few ever change them.
 
         Changes made here update the cache at once; a change made by another replica sharing the
-        database is seen within `ZONE_TTL` seconds.
+        database is seen within `CHOICES_TTL` seconds.
         """
         key = f"{chat.platform}:{chat.chat_id}"
-        cached = self._zones.get(key)
+        cached = self._choices.get(key)
         if cached is not None and cached[1] > monotonic():
             return cached[0]
-        zone = await self.store.timezone(chat)
-        self._remember_zone(key, zone)
-        return zone
+        chosen = await self.store.choices(chat)
+        self._remember(key, chosen)
+        return chosen
 
-    def _remember_zone(self, key: str, zone: str | None) -> None:
-        self._zones[key] = (zone, monotonic() + ZONE_TTL)
-        self._zones.move_to_end(key)
-        while len(self._zones) > _ZONES_KEPT:
-            self._zones.popitem(last=False)
+    def _remember(self, key: str, chosen: ChatChoices) -> None:
+        self._choices[key] = (chosen, monotonic() + CHOICES_TTL)
+        self._choices.move_to_end(key)
+        while len(self._choices) > _CHOICES_KEPT:
+            self._choices.popitem(last=False)
 
-    def _forget_zone(self, platform: str, chat_id: str) -> None:
-        self._zones.pop(f"{platform}:{chat_id}", None)
+    def _forget(self, platform: str, chat_id: str) -> None:
+        self._choices.pop(f"{platform}:{chat_id}", None)
 
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         found = []
@@ -122,7 +134,7 @@ class StoreChats:
         if zone is not None:
             ZoneInfo(zone)  # the command validated it; a bad name must never reach the store
         await self.store.set_timezone(chat, zone, self.clock.now())
-        self._forget_zone(chat.platform, chat.chat_id)
+        self._forget(chat.platform, chat.chat_id)
         await self._changed(chat)
         return await self.settings(chat)
 
@@ -169,8 +181,8 @@ class StoreChats:
 
     async def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
         moved = await self.store.move_chat(chat.platform, chat.chat_id, new_chat_id, self.clock.now())
-        self._forget_zone(chat.platform, chat.chat_id)
-        self._forget_zone(chat.platform, new_chat_id)
+        self._forget(chat.platform, chat.chat_id)
+        self._forget(chat.platform, new_chat_id)
         log.info("chat moved platform=%s chat=%s new_chat_id=%s subscriptions_moved=%d", chat.platform,
                  chat.key, new_chat_id, len(moved))
         await self._changed(chat, dataclasses.replace(chat, chat_id=new_chat_id))

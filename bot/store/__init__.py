@@ -1,4 +1,5 @@
-"""Persistence: chat settings, subscriptions and the delivery ledger (SQLAlchemy 2 async + Alembic).
+"""Persistence: chat settings, subscriptions, the delivery ledger, unanswered questions and the
+decks generation (SQLAlchemy 2 async + Alembic).
 
 `open_store(url)` opens SQLite (`sqlite:///FILE`, the default under the data directory) or
 PostgreSQL (`postgresql://…` or `postgres://…`, for replicas sharing one database) and runs the
@@ -7,8 +8,8 @@ migrations, so an upgraded image keeps every row.
 
 from bot.store.engine import StoreURLError, async_url, default_url
 from bot.store.ledger import Ledger
-from bot.store.records import Claim, Entry, Subscription
+from bot.store.records import ChatChoices, Claim, Entry, Subscription
 from bot.store.store import Store, open_store
 
-__all__ = ["Claim", "Entry", "Ledger", "Store", "StoreURLError", "Subscription", "async_url", "default_url",
-           "open_store"]
+__all__ = ["ChatChoices", "Claim", "Entry", "Ledger", "Store", "StoreURLError", "Subscription", "async_url",
+           "default_url", "open_store"]

@@ -1,4 +1,5 @@
-"""The tables: chat settings, subscriptions and the delivery ledger. Nothing else is persisted.
+"""The tables: chat settings, subscriptions, the delivery ledger, unanswered questions and the
+generation of the decks every replica should serve. Nothing else is persisted.
 
 The schedule itself is derived (bot/scheduling/planning.py); these rows are all it is derived from, plus
 the ledger that records what was claimed, sent, skipped or failed.
@@ -66,6 +67,7 @@ class ChatSettingsRow(Base):
     platform: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    story: Mapped[str | None] = mapped_column(String(40))  # the deck the chat chose; NULL: the default
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_chat_settings_chat"),)
@@ -144,3 +146,16 @@ class UnansweredRow(Base):
     asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_unanswered_questions_asked_at", "asked_at"),)
+
+
+class DecksGenerationRow(Base):
+    """One row: how many times `briefing-bot reload` asked every replica to read its decks again.
+
+    Each replica polls it and reloads when it grows, so replicas converge on the same decks.
+    """
+
+    __tablename__ = "decks_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    generation: Mapped[int] = mapped_column(Integer)
+    requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -20,6 +20,14 @@ def parse_hhmm(value: str) -> dt.time:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatChoices:
+    """What a chat chose for all its topics: the zone dates are shown in, the story it follows."""
+
+    timezone: str | None = None  # IANA name; None: the default
+    story: str | None = None  # deck id; None: the default story
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     """One chat's subscription to one deck, with the chat's zone (kept per chat, read with it)."""
 

@@ -12,7 +12,8 @@ from bot.store.engine import Writing, create_engine, migrate
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, SubscriptionRow
 from bot.store.questions import Questions
-from bot.store.records import Subscription, hhmm, parse_hhmm
+from bot.store.records import ChatChoices, Subscription, hhmm, parse_hhmm
+from bot.store.reloads import Reloads
 from handlers.context import ChatKind, ChatRef, Preferences
 
 _KINDS: tuple[ChatKind, ...] = ("private", "group", "channel", "console")
@@ -45,6 +46,7 @@ class Store:
         self.writing = Writing(engine, one_at_a_time=engine.dialect.name == "sqlite")
         self.ledger = Ledger(self.sessions, engine.dialect.name, self.writing)
         self.questions = Questions(self.sessions, self.writing)
+        self.reloads = Reloads(self.sessions, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -69,14 +71,28 @@ class Store:
             row = await self._settings_row(session, chat.platform, chat.chat_id)
             return row.timezone if row else None
 
+    async def choices(self, chat: ChatRef) -> ChatChoices:
+        """What the chat chose (its zone and its story), in one read: every command needs both."""
+        async with self.sessions() as session:
+            row = await self._settings_row(session, chat.platform, chat.chat_id)
+            return ChatChoices(row.timezone, row.story) if row else ChatChoices()
+
     async def set_timezone(self, chat: ChatRef, zone: str | None, now: dt.datetime) -> None:
+        await self._put_settings(chat, now, timezone=zone)
+
+    async def set_story(self, chat: ChatRef, deck: str | None, now: dt.datetime) -> None:
+        """The chat's current story (a deck id); None: back to the default."""
+        await self._put_settings(chat, now, story=deck)
+
+    async def _put_settings(self, chat: ChatRef, now: dt.datetime, **values: str | None) -> None:
         async with self.writing() as session:
             row = await self._settings_row(session, chat.platform, chat.chat_id)
             if row is None:
-                session.add(ChatSettingsRow(platform=chat.platform, chat_id=chat.chat_id, timezone=zone,
-                                            updated_at=now))
-            else:
-                row.timezone, row.updated_at = zone, now
+                row = ChatSettingsRow(platform=chat.platform, chat_id=chat.chat_id)
+                session.add(row)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = now
 
     @staticmethod
     async def _settings_row(session: AsyncSession, platform: str, chat_id: str) -> ChatSettingsRow | None:

@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from content.loader import Briefing
-from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, PositionCard
+from content.model import AnyCard, Deck, EventCard, Fact, PersonCard, PlaceCard, PositionCard
 from content.text import MONTHS, WEEKDAYS, fold
 from handlers.answers import clauses, sentences
 from handlers.answers.clauses import OWNER, Word
@@ -33,6 +33,7 @@ from handlers.answers.words import (
     tokens,
     words,
 )
+from handlers.kept import kept_while_alive
 
 # bm25s sets its own logger to DEBUG on import, so every index built would log through the
 # process's handlers; its messages are progress notes, not ours to show.
@@ -79,12 +80,12 @@ class Name:
 
 class AnswerIndex:
     def __init__(self, briefing: Briefing) -> None:
-        self.briefing = briefing
-        deck = briefing.deck
+        deck = briefing.deck  # the index keeps no reference to the briefing: see handlers.kept
+        self.main_event = deck.main_event
         self.cards: dict[str, AnyCard] = {c.id: c for c in deck.cards()}
-        self.names = _name_words((*deck.people, *deck.places))
+        self.names = name_words(deck)
         self.people = frozenset(p.id for p in deck.people)
-        self.entries = tuple(self._facts()) + tuple(self._sentences())
+        self.entries = tuple(self._facts(deck)) + tuple(self._sentences(briefing.article))
         self.vocabulary = frozenset(c for e in self.entries for c in e.concepts) | frozenset(
             concept(w) for c in deck.cards() for n in c.names() for w in words(n))
         known = {w for e in self.entries for w in words(e.text + " " + e.quote)}
@@ -109,8 +110,8 @@ class AnswerIndex:
 
     # --- building ------------------------------------------------------------------------------
 
-    def _facts(self) -> Iterable[Entry]:
-        for card in self.briefing.deck.cards():
+    def _facts(self, deck: Deck) -> Iterable[Entry]:
+        for card in deck.cards():
             own = _own_people(card)
             for field, fact in card.facts():
                 involves = own | self.mentioned(fact.text) | self.mentioned(fact.quote)
@@ -122,8 +123,7 @@ class AnswerIndex:
                               frozenset(involves), card=card, field=field)
                 yield self._read(entry, _owner(card, entry.involves, self.people))
 
-    def _sentences(self) -> Iterable[Entry]:
-        article = self.briefing.article
+    def _sentences(self, article: str) -> Iterable[Entry]:
         split = sentences.split(article)
         for i, s in enumerate(split):
             text = article[s.start:s.end]
@@ -239,9 +239,11 @@ def _own_people(card: AnyCard) -> set[str]:
     return set()
 
 
-def _name_words(cards: Iterable[PersonCard | PlaceCard]) -> dict[str, Name]:
-    """The words that name each card: its name's, its one-word aliases', and those of spellings
-    of the whole name ("Sergei Lavrov", "Сергей Лавров"); never those of titles ("President Putin")."""
+def name_words(deck: Deck) -> dict[str, Name]:
+    """The words that name each person and place: its name's, its one-word aliases', and those of
+    spellings of the whole name ("Sergei Lavrov", "Сергей Лавров"); never those of titles
+    ("President Putin")."""
+    cards: tuple[PersonCard | PlaceCard, ...] = (*deck.people, *deck.places)
     owners: dict[str, set[str]] = {}
     for card in cards:
         name = fold(card.name).split()
@@ -266,12 +268,7 @@ def _role_concepts(person: PersonCard) -> frozenset[str]:
     return frozenset(tokens(text))
 
 
-_INDEXES: dict[int, tuple[Briefing, AnswerIndex]] = {}
-
-
+@kept_while_alive
 def answer_index(briefing: Briefing) -> AnswerIndex:
     """The answer index of `briefing`, built on first use and kept while the briefing is served."""
-    cached = _INDEXES.get(id(briefing))
-    if cached is None or cached[0] is not briefing:
-        cached = _INDEXES[id(briefing)] = (briefing, AnswerIndex(briefing))
-    return cached[1]
+    return AnswerIndex(briefing)

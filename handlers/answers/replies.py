@@ -363,7 +363,7 @@ def _topic(index: AnswerIndex, q: Question) -> AnyCard | None:
     key = set(q.key)
     found = [c for c in index.cards.values()
              if not isinstance(c, PersonCard) and key <= set(tokens(" ".join(c.names())))]
-    found.sort(key=lambda c: c.id != index.briefing.deck.main_event)  # the story's own event first
+    found.sort(key=lambda c: c.id != index.main_event)  # the story's own event first
     return found[0] if found else None
 
 

@@ -19,12 +19,19 @@ class FixedChats:
     zones: dict[str, str] = field(default_factory=dict)
     subs: list[SubscriptionSummary] = field(default_factory=list)
     platforms_asked: list[str] = field(default_factory=list)
+    deck: str = "istanbul-talks-2025"  # the story reminders come from
 
     async def settings(self, chat: ChatRef) -> ChatSettings:
         return ChatSettings(timezone=self.zones.get(chat.key))
 
     async def timezone(self, chat: ChatRef) -> str | None:
         return self.zones.get(chat.key)
+
+    async def story(self, chat: ChatRef) -> str | None:
+        return None
+
+    async def set_story(self, chat: ChatRef, deck: str | None) -> None:
+        raise AssertionError("FixedChats takes no changes")
 
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:
         self.platforms_asked.append(platform)

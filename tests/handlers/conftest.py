@@ -38,17 +38,17 @@ def ask(briefing: Briefing, clock: FixedClock) -> Ask:
 
 
 @pytest.fixture(scope="session")
-def drafted(tmp_path_factory: pytest.TempPathFactory) -> Drafted:
+def drafted_sets(tmp_path_factory: pytest.TempPathFactory) -> Drafted:
     """Each question set of a drafted deck ("copenhagen", "reykjavik") with its deck, drafted once."""
     sets = [s for s in qr.all_sets() if s.article is not None]
     return {s.name: (s, qr.briefing_for(s, Path(tmp_path_factory.mktemp(s.name)))) for s in sets}
 
 
 @pytest.fixture
-def ask_drafted(drafted: Drafted) -> AskDrafted:
+def ask_drafted(drafted_sets: Drafted) -> AskDrafted:
     """Ask the deck drafted for a question set, at that set's moment."""
     async def ask(name: str, text: str) -> Reply:
-        qset, b = drafted[name]
+        qset, b = drafted_sets[name]
         reply = await answer(b, text, Context(FixedClock(qset.moment)))
         assert reply is not None
         assert_fits(reply)

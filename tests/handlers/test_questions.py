@@ -38,9 +38,9 @@ async def test_no_answer_calls_the_articles_own_words_not_in_this_briefing(brief
 
 
 @pytest.mark.parametrize("name", DRAFTED)
-async def test_a_drafted_decks_question_set_is_answered_right_or_honestly(drafted: Drafted, name: str,
+async def test_a_drafted_decks_question_set_is_answered_right_or_honestly(drafted_sets: Drafted, name: str,
                                                                        pytestconfig: pytest.Config) -> None:
-    qset, b = drafted[name]
+    qset, b = drafted_sets[name]
     assert len(qset.cases) >= 60
     verdicts = await qr.run(b, qset.cases, qset.moment)
     pytestconfig.stash.setdefault(REPORT, {})[name] = qr.report(verdicts)

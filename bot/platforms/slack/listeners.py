@@ -157,7 +157,7 @@ class Readers:
             command = str(action.get("value", ""))
             if channel is None or str(channel).startswith("D"):
                 # App Home (no channel) or a DM: post in the app's DM with the reader.
-                chat = chat_ref(str(channel or user))
+                chat = chat_ref(str(channel or await self.dm_with(user)))
                 await self.respond(chat, await self.answer(command, chat, user))
                 return
             chat = chat_ref(str(channel))
@@ -183,8 +183,19 @@ class Readers:
             user = str(event["user"])
             chat = chat_ref(str(event.get("channel") or user))
             summary = await self.answer("summary", chat, user)
-            view = home_view(summary, await self.subscriptions(), self.usage)
+            stories = await self.service.listing(chat)
+            view = home_view(summary, await self.subscriptions(), self.usage, stories)
             await self.client.views_publish(user_id=user, view=view)
+
+    async def dm_with(self, user: str) -> str:
+        """The id of the app's DM with `user` (App Home's buttons come without it): that chat's story
+        and settings are the reader's own. The user id, which Slack also posts to, if it cannot be had."""
+        try:
+            opened = await self.client.conversations_open(users=user)
+            return str(opened["channel"]["id"])
+        except Exception as exc:  # the answer still reaches the reader
+            log.warning("slack: no DM channel for an App Home button: %s", type(exc).__name__)
+            return user
 
     async def subscriptions(self) -> list[SubscriptionSummary] | None:
         """This workspace's subscriptions; None when there is no chat service or it failed."""

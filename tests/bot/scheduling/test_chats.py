@@ -60,6 +60,6 @@ async def test_another_replica_sees_a_change_within_the_ttl(
     assert "Asia/Tokyo" not in await when(ours)
     await theirs.answer("/timezone Asia/Tokyo", CHAT)
     assert "Asia/Tokyo" not in await when(ours)  # still within the cache's lifetime
-    later = time.monotonic() + chats_module.ZONE_TTL + 1
+    later = time.monotonic() + chats_module.CHOICES_TTL + 1
     monkeypatch.setattr(chats_module, "monotonic", lambda: later)
     assert "(Asia/Tokyo, UTC+09:00)" in await when(ours)

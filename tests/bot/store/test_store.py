@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.store import Store, StoreURLError, async_url, open_store
+from bot.store import ChatChoices, Store, StoreURLError, async_url, open_store
 from handlers.context import ChatRef, Preferences
 
 NOW = dt.datetime(2025, 5, 31, 9, 0, tzinfo=dt.UTC)
@@ -122,3 +122,25 @@ async def test_ping(store: Store, store_url: str) -> None:
     reopened = await open_store(store_url)
     assert await reopened.ping()
     await reopened.close()
+
+
+async def test_the_chosen_story_is_per_chat_and_kept_beside_its_zone(store: Store) -> None:
+    assert await store.choices(GROUP) == ChatChoices()
+    await store.set_timezone(GROUP, "Europe/Kyiv", NOW)
+    await store.set_story(TOPIC, "harbour-strike", NOW)
+    assert await store.choices(GROUP) == ChatChoices("Europe/Kyiv", "harbour-strike")
+    await store.set_story(GROUP, None, NOW)
+    assert await store.choices(TOPIC) == ChatChoices("Europe/Kyiv", None)
+
+
+async def test_a_moved_chat_keeps_its_story(store: Store) -> None:
+    await store.set_story(GROUP, "harbour-strike", NOW)
+    await store.move_chat("telegram", "-100", "-200", NOW)
+    assert (await store.choices(ChatRef("telegram", "-200", kind="group"))).story == "harbour-strike"
+
+
+async def test_each_reload_request_advances_the_decks_generation(store: Store) -> None:
+    assert await store.reloads.generation() == 0
+    assert await store.reloads.request(NOW) == 1
+    assert await store.reloads.request(NOW) == 2
+    assert await store.reloads.generation() == 2

@@ -110,7 +110,7 @@ class LongAnswers(BriefingService):
 
 async def test_a_reply_over_4096_characters_is_split_at_sections(fake_telegram: FakeTelegram,
                                                                   service: BriefingService, reader: User) -> None:
-    adapter = make_adapter(LongAnswers(service.briefing, service.clock), fake_telegram)
+    adapter = make_adapter(LongAnswers(service.library, service.clock), fake_telegram)
     await adapter.start()
     try:
         fake_telegram.send_text(reader, "/long")
@@ -140,7 +140,7 @@ class Permissions(BriefingService):
 
 @pytest.fixture
 async def permissions(fake_telegram: FakeTelegram, service: BriefingService) -> Any:
-    spy = Permissions(service.briefing, service.clock)
+    spy = Permissions(service.library, service.clock)
     adapter = make_adapter(spy, fake_telegram)
     await adapter.start()
     yield spy
