@@ -1,4 +1,4 @@
-"""The tables: chat settings, subscriptions and the delivery ledger. Nothing else is persisted.
+"""The tables: chat settings, subscriptions, the delivery ledger, and the inbound deliveries taken.
 
 The schedule itself is derived (bot/scheduling/planning.py); these rows are all it is derived from, plus
 the ledger that records what was claimed, sent, skipped or failed.
@@ -127,3 +127,18 @@ class DeliveryRow(Base):
         UniqueConstraint("subscription_id", "post_key", name="uq_deliveries_post"),
         Index("ix_deliveries_status", "status"),
     )
+
+
+class InboundRow(Base):
+    """A platform's delivery (a Slack event or command, a Telegram update) one replica took to answer.
+
+    Its key is the primary key: of the replicas a platform (or a replay) posts the same delivery
+    to, only one can insert it. Rows outlive the time a redelivery can arrive, then are pruned.
+    """
+
+    __tablename__ = "inbound_deliveries"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "slack:event:Ev123", …
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_inbound_deliveries_expires_at", "expires_at"),)

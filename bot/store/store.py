@@ -9,8 +9,9 @@ from sqlalchemy import ColumnElement, and_, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
+from bot.store.inbound import InboundLog
 from bot.store.ledger import Ledger
-from bot.store.models import ChatSettingsRow, DeliveryRow, SubscriptionRow
+from bot.store.models import ChatSettingsRow, DeliveryRow, InboundRow, SubscriptionRow
 from bot.store.records import Subscription, Wanted, hhmm, parse_hhmm
 from handlers.context import ChatKind, ChatRef
 
@@ -43,6 +44,7 @@ class Store:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.writing = Writing(engine, one_at_a_time=engine.dialect.name == "sqlite")
         self.ledger = Ledger(self.sessions, engine.dialect.name, self.writing)
+        self.inbound = InboundLog(engine.dialect.name, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -187,13 +189,13 @@ class Store:
     async def delete_everything(self) -> None:
         """Empty every table (tests and benchmarks reuse one database)."""
         async with self.writing() as session:
-            for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow):
+            for table in (DeliveryRow, SubscriptionRow, ChatSettingsRow, InboundRow):
                 await session.execute(delete(table))
 
 
-async def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the database at `url`."""
-    engine = create_engine(url)
+async def open_store(url: str, *, pool_size: int | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at `url`; `pool_size`: see create_engine."""
+    engine = create_engine(url, pool_size=pool_size)
     try:
         await migrate(engine)
     except BaseException:
