@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.i18n import N_
+
 APOLOGY_TITLE = "Sorry, something went wrong"
 APOLOGY_TEXT = "That answer failed on our side. It has been logged; please try again in a moment."
 
@@ -20,4 +22,13 @@ AMBIGUOUS_TEXT = "“{name}” could mean any of these; pick one."
 SUBSCRIPTIONS_UNAVAILABLE = (
     "Subscriptions need the bot's database, which this one-off question does not open. "
     "Run the bot (briefing-bot run or briefing-bot console) to subscribe."
+)
+
+BUSY_TITLE = N_("Busy right now")
+BUSY_TEXT = N_("Too many questions are arriving at once. Please ask again in a moment.")
+
+SETTINGS_UNAVAILABLE_TITLE = N_("Settings are unavailable for a moment")
+SETTINGS_UNAVAILABLE_TEXT = N_(
+    "This chat's settings cannot be read or changed right now. Questions about the briefing still "
+    "work; please try this command again in a minute."
 )
