@@ -38,7 +38,9 @@ CHECK_TIMEOUT = 2.0
 SHUTDOWN_TIMEOUT = 3.0  # in-flight webhook requests get this long once the server stops
 READ_TIMEOUT = 10.0  # seconds a client gets to send a request head (and, in the routes, its body)
 MAX_CONNECTIONS = 1_000
-FD_RESERVE = 256  # open files kept for the database, the platforms' clients and accepts under way
+# Open files kept beside the connections: a burst of accepts (up to the backlog, 128) and the
+# sockets closed to make room for them (closed a loop turn later), the database, the platforms' clients.
+FD_RESERVE = 384
 FD_WANTED = 65_536  # the soft limit on open files is raised towards this (never past the hard one)
 CAP_LOG_EVERY = 60.0  # seconds between two lines saying that connections were closed at the cap
 
@@ -113,12 +115,15 @@ class ConnectionCap:
     """At most `limit` open connections; at the cap, the oldest one not being answered is closed.
 
     A connection "being answered" is one whose request reached a handler (the middleware counts
-    them); the others are clients still sending a request head, or idle between requests.
+    them); the others are clients still sending a request head, or idle between requests. The
+    count includes connections accepted but not yet set up: asyncio accepts a burst of sockets
+    before it calls the protocol factory for each, and aiohttp learns of each a loop turn later.
     """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.closed = 0  # connections closed at the cap, since the last line said so
+        self._connections: dict[RequestHandler, bool] = {}  # oldest first -> whether it has opened
         self._answering: dict[RequestHandler, int] = {}
         self._said_at = 0.0
 
@@ -136,18 +141,34 @@ class ConnectionCap:
     def factory(self, server: Server) -> Callable[[], RequestHandler]:
         """The protocol factory for the listening socket: `server`'s, behind the cap."""
         def connection() -> RequestHandler:
-            open_now = [c for c in server.connections if c.transport is not None]
-            if len(open_now) >= self.limit:
-                self._close_oldest_waiting(open_now)
-            return server()
+            self._forget_closed()
+            if len(self._connections) >= self.limit:
+                self._close_oldest_waiting()
+            handler = server()
+            self._connections[handler] = False
+            return handler
 
         return connection
 
-    def _close_oldest_waiting(self, connections: list[RequestHandler]) -> None:
-        waiting = next((c for c in connections if c not in self._answering), None)
+    @property
+    def open(self) -> int:
+        self._forget_closed()
+        return len(self._connections)
+
+    def _forget_closed(self) -> None:
+        for handler, opened in list(self._connections.items()):
+            if handler.transport is not None:
+                self._connections[handler] = True
+            elif opened:
+                del self._connections[handler]
+
+    def _close_oldest_waiting(self) -> None:
+        waiting = next((c for c, opened in self._connections.items()
+                        if opened and c.transport is not None and c not in self._answering), None)
         if waiting is None:
             return  # every connection is being answered: the new one waits its turn like them
         waiting.force_close()
+        del self._connections[waiting]
         self.closed += 1
         now = time.monotonic()
         if now - self._said_at >= CAP_LOG_EVERY:
