@@ -123,6 +123,7 @@ class SlackAdapter:
         """Stop taking requests, let answers under way finish (bounded), close Socket Mode."""
         self._started = False
         await self.readers.drain(self.drain_timeout)
+        await self.readers.close()
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]

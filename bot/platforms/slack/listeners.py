@@ -16,8 +16,10 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.platforms.answering import ChatReports, answer_reader
 from bot.platforms.base import ChatEvents, Sent
@@ -40,6 +42,7 @@ log = logging.getLogger("briefing.slack")
 
 Send = Callable[[ChatRef, Reply], Awaitable[Sent]]
 Body = dict[str, Any]  # a request as bolt parsed it
+HOOK_TIMEOUT = 30.0  # seconds a post to a response URL may take (slack_sdk's default)
 
 
 class ReplyRefused(RuntimeError):
@@ -62,6 +65,7 @@ class Readers:
         self.admins = admins
         self.usage = REGISTRY.usage_hint(COMMAND)
         self._busy_count = 0
+        self._hooks: aiohttp.ClientSession | None = None
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -73,6 +77,21 @@ class Readers:
         app.action(SHARE_ACTION)(self.on_share)
         app.action(re.compile(f"^{FOLLOWUP_ACTION}_"))(self.on_followup)
         app.error(self.on_error)
+
+    def hook(self, respond: AsyncRespond) -> AsyncWebhookClient:
+        """The request's response URL, reached over one kept-alive session: bolt's `respond` opens
+        (and closes) a connection for every message, a TLS handshake each on Slack's servers."""
+        if respond.response_url is None:
+            raise ReplyRefused("this request has no response URL")
+        if self._hooks is None or self._hooks.closed:
+            self._hooks = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HOOK_TIMEOUT))
+        return AsyncWebhookClient(url=respond.response_url, session=self._hooks)
+
+    async def close(self) -> None:
+        """Close the response URLs' session (after drain())."""
+        if self._hooks is not None:
+            await self._hooks.close()
+            self._hooks = None
 
     async def drain(self, within: float) -> bool:
         """Wait until no listener is answering; False if some still were after `within` seconds."""
@@ -191,7 +210,7 @@ class Readers:
             if reply is None:
                 return
             await self.via_response_url(respond, render(reply), response_type="in_channel")
-            await respond(delete_original=True)
+            await self.hook(respond).send(delete_original=True)
 
     async def on_home_opened(self, event: Body, body: Body, context: AsyncBoltContext) -> None:
         """The App Home tab: published afresh each time it is opened (the countdown moves)."""
@@ -229,9 +248,10 @@ class Readers:
 
     async def via_response_url(self, respond: AsyncRespond, messages: Sequence[SlackMessage],
                                response_type: str = "ephemeral") -> None:
+        hook = self.hook(respond)
         for message in messages:
-            result = await respond(text=message.text, blocks=list(message.blocks),
-                                   response_type=response_type, replace_original=False)
+            result = await hook.send(text=message.text, blocks=list(message.blocks),
+                                     response_type=response_type, replace_original=False)
             if result.status_code != 200:
                 raise ReplyRefused(
                     f"response URL refused the reply: {result.status_code} {clip(result.body, 200)}")
