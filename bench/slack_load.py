@@ -93,7 +93,10 @@ def rss(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-async def start_bot(slack: FakeSlack, data: Path, log: Path, **settings: str) -> tuple[asyncio.subprocess.Process, str]:
+Child = asyncio.subprocess.Process
+
+
+async def start_bot(slack: FakeSlack, data: Path, log: Path, **settings: str) -> tuple[Child, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS)}
     env.update({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_SIGNING_SECRET": slack.signing_secret,
@@ -170,8 +173,9 @@ def outcome(slack: LoadSlack, load: Load, reader: str) -> str:
 
 
 def percentile(samples: list[float], share: float) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[round(share * 100) - 1] if len(samples) > 1 \
-        else (samples[0] if samples else 0.0)
+    if len(samples) < 2:
+        return samples[0] if samples else 0.0
+    return statistics.quantiles(samples, n=100, method="inclusive")[round(share * 100) - 1]
 
 
 async def run_load(rate: float, seconds: float, *, settings: dict[str, str] | None = None,
@@ -179,7 +183,8 @@ async def run_load(rate: float, seconds: float, *, settings: dict[str, str] | No
     """Start a bot, warm it up, put it under load, and report what the readers got."""
     with tempfile.TemporaryDirectory() as folder:
         async with LoadSlack() as slack:
-            child, base = await start_bot(slack, Path(folder) / "data", Path(folder) / "bot.log", **(settings or {}))
+            where = Path(folder)
+            child, base = await start_bot(slack, where / "data", where / "bot.log", **(settings or {}))
             try:
                 url = f"{base}/slack/events"
                 await fire(url, slack, rate=min(rate, 50), seconds=warmup / min(rate, 50), load=Load(),
@@ -211,8 +216,9 @@ def print_report(report: Report, rate: float, seconds: float) -> None:
     n = report.readers
     mb = 1024 * 1024
     print(f"{n} signed /briefing commands, {rate:g} a second for {seconds:g} s, each from its own reader")
-    for name in ("answered", "busy", "apology", "nothing", "unacked"):
-        label = {"busy": "told to retry (busy)", "nothing": "no answer", "unacked": "not acked"}.get(name, name)
+    labels = {"answered": "answered", "busy": "told to retry (busy)", "apology": "apology",
+              "nothing": "no answer", "unacked": "not acked"}
+    for name, label in labels.items():
         print(f"  {label:<24} {report.outcomes[name]:6d}  {report.outcomes[name] / n:7.2%}")
     print(f"  acked within 3 s          {report.acked_in_time:6d}  {report.acked_in_time / n:7.2%}")
     print(f"command to answer: p50 {report.p50 * 1000:.0f} ms, p99 {report.p99 * 1000:.0f} ms")
