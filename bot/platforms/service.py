@@ -121,8 +121,10 @@ class BriefingService:
             outcome = "repeat"
         elif query is not None:
             async with self.admission.turn() as admitted:
-                reply, outcome = await self._answer(query, chat, may_manage, delivery) if admitted else (
-                    busy(), "busy")
+                if admitted:
+                    reply, outcome = await self._answer(query, chat, may_manage, delivery)
+                else:
+                    reply, outcome = busy(), "busy"
         if reply is not None and reply.topic:
             self._remember(chat.key, reply.topic)
         elapsed = time.perf_counter() - started
