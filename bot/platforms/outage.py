@@ -13,6 +13,9 @@ import logging
 import time
 from collections.abc import Callable
 
+# PostgreSQL's SQLSTATE classes of a server that cannot serve now: connection exceptions,
+# insufficient resources (too many clients, disk full), operator intervention (shutting down).
+_OUTAGE_STATES = ("08", "53", "57P")
 REST = 5.0  # seconds after a failure during which callers that can do without the part skip it
 QUIET = 60.0  # seconds without a failure after which an outage is over
 
@@ -22,7 +25,9 @@ def is_outage(exc: BaseException) -> bool:
     from sqlalchemy import exc as sa
 
     if isinstance(exc, sa.DBAPIError):
-        return exc.connection_invalidated or isinstance(exc, sa.OperationalError | sa.InterfaceError)
+        state = str(getattr(exc.orig, "sqlstate", None) or "")
+        return (exc.connection_invalidated or isinstance(exc, sa.OperationalError | sa.InterfaceError)
+                or state.startswith(_OUTAGE_STATES))
     if isinstance(exc, sa.TimeoutError | sa.DisconnectionError):
         return True
     return isinstance(exc, OSError | TimeoutError) or _asyncpg_connection_error(exc)
