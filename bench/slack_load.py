@@ -1,8 +1,9 @@
 """Slack HTTP mode under a burst: signed `/briefing` commands at a steady rate against a real bot.
 
-    .venv/bin/python -m bench.slack_load [--rate 250] [--seconds 20] [--database URL]
+    .venv/bin/python -m bench.slack_load [--rate 250] [--seconds 20] [--postgres | --database URL]
 
-Starts `briefing-bot run` (Slack in HTTP mode; SQLite in a fresh folder unless --database) against
+Starts `briefing-bot run` (Slack in HTTP mode; SQLite in a fresh folder, or a throwaway PostgreSQL
+with --postgres, or the database at URL) against
 the fake Slack on 127.0.0.1, then sends signed commands at `rate` a second for `seconds`, each
 from its own reader, without waiting for answers (a burst of readers does not wait either).
 Prints what the readers got at their response URL (answered, told to retry, apologised, nothing),
@@ -28,6 +29,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.bot.store.postgres import Server, bindir
 from tests.fakes.slack_api import Delivery, FakeSlack
 
 QUESTIONS = ("who lavrov", "when", "summary", "where istanbul", "who fidan", "stakes", "settings")
@@ -234,13 +236,28 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=250.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--database", help="DATABASE_URL (default: SQLite in a fresh folder)")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     parser.add_argument("--in-flight", type=int, help="BRIEFING_MAX_IN_FLIGHT (default: the bot's)")
     args = parser.parse_args()
-    settings = {"DATABASE_URL": args.database} if args.database else {}
-    if args.in_flight:
-        settings["BRIEFING_MAX_IN_FLIGHT"] = str(args.in_flight)
-    report = asyncio.run(run_load(args.rate, args.seconds, settings=settings))
-    print_report(report, args.rate, args.seconds)
+    settings = {"BRIEFING_MAX_IN_FLIGHT": str(args.in_flight)} if args.in_flight else {}
+    if args.database:
+        settings["DATABASE_URL"] = args.database
+    if not args.postgres:
+        report = asyncio.run(run_load(args.rate, args.seconds, settings=settings))
+        print_report(report, args.rate, args.seconds)
+        return
+    found = bindir()
+    if found is None:
+        raise SystemExit("no PostgreSQL binaries (pg_config --bindir)")
+    server = Server(found)
+    server.start()
+    try:
+        settings["DATABASE_URL"] = asyncio.run(server.create_database())
+        report = asyncio.run(run_load(args.rate, args.seconds, settings=settings))
+        print_report(report, args.rate, args.seconds)
+        print("database: PostgreSQL")
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":
