@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
-import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 
 from aiohttp import web
@@ -27,6 +26,7 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_server import Server
 
 from bot.process.metrics import CONTENT_TYPE, Metrics
+from bot.quiet import Quiet
 
 log = logging.getLogger("briefing.http")
 
@@ -42,7 +42,6 @@ MAX_CONNECTIONS = 1_000
 # sockets closed to make room for them (closed a loop turn later), the database, the platforms' clients.
 FD_RESERVE = 384
 FD_WANTED = 65_536  # the soft limit on open files is raised towards this (never past the hard one)
-CAP_LOG_EVERY = 60.0  # seconds between two lines saying that connections were closed at the cap
 
 
 class AccessLog(AbstractAccessLogger):
@@ -122,10 +121,10 @@ class ConnectionCap:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.closed = 0  # connections closed at the cap, since the last line said so
+        self.closed = 0  # connections closed at the cap
         self._connections: dict[RequestHandler, bool] = {}  # oldest first -> whether it has opened
         self._answering: dict[RequestHandler, int] = {}
-        self._said_at = 0.0
+        self._quiet = Quiet(log)
 
     @web.middleware
     async def track(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -170,10 +169,7 @@ class ConnectionCap:
         waiting.force_close()
         del self._connections[waiting]
         self.closed += 1
-        now = time.monotonic()
-        if now - self._said_at >= CAP_LOG_EVERY:
-            log.warning("http connections at the cap limit=%d closed_waiting=%d", self.limit, self.closed)
-            self._said_at, self.closed = now, 0
+        self._quiet.warning("http connection closed at the cap limit=%d closed=%d", self.limit, self.closed)
 
 
 def body_read_within(seconds: float) -> Callable[..., Awaitable[web.StreamResponse]]:

@@ -28,6 +28,7 @@ from bot.platforms.telegram.ordering import MAX_CONCURRENT, PerChatOrder
 from bot.platforms.telegram.render import render
 from bot.platforms.telegram.updates import Context, Readers
 from bot.platforms.webhooks import Malformed, json_object, malformed, text_of
+from bot.quiet import Quiet
 from bot.redaction import protect
 from handlers.context import ChatRef
 from handlers.registry import REGISTRY
@@ -106,6 +107,7 @@ class TelegramAdapter:
         self._max_concurrent = max_concurrent_updates
         self._app: TelegramApp | None = None
         self._outbox: Outbox | None = None
+        self._refusals = Quiet(log)
         for secret in (self._token, self._token.partition(":")[2], self._secret):
             protect(secret)
 
@@ -231,7 +233,8 @@ class TelegramAdapter:
     async def _on_webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, self._secret.encode()):
-            log.warning("telegram webhook call refused: wrong or missing secret (from %s)", request.remote)
+            self._refusals.warning("telegram webhook call refused: wrong or missing secret (from %s)",
+                                   request.remote)
             return web.Response(status=403, text="forbidden")
         app = self._app
         if app is None or not app.running:

@@ -72,6 +72,12 @@ async def test_twenty_unsigned_megabyte_posts_add_under_ten_kilobytes_of_log(
     assert added < 10_000
     assert "xxxxxxxxxx" not in bot.text() and "yyyyyyyyyy" not in bot.text()
 
+    before = bot.log_bytes()
+    for _ in range(20):  # and to Telegram's webhook, without its secret
+        assert await post(f"{base}/telegram/webhook", event, {"Content-Type": "application/json"}) == 403
+    await bot.wait_log(lambda e: requests_logged(bot, 403) >= 20, within=10, what="20 refusals logged")
+    assert bot.log_bytes() - before < 10_000
+
 
 def signed(slack: FakeSlack, body: bytes, content_type: str) -> dict[str, str]:
     return {"Content-Type": content_type, **slack.sign(body)}
