@@ -2,13 +2,15 @@
 
     .venv/bin/python -m bench.slack_load [--rate 250] [--seconds 20] [--postgres | --database URL]
 
-Starts `briefing-bot run` (Slack in HTTP mode; SQLite in a fresh folder, or a throwaway PostgreSQL
-with --postgres, or the database at URL) against
-the fake Slack on 127.0.0.1, then sends signed commands at `rate` a second for `seconds`, each
-from its own reader, without waiting for answers (a burst of readers does not wait either).
+Starts `briefing-bot run` (Slack in HTTP mode; SQLite in a fresh folder, a throwaway PostgreSQL
+with --postgres, or the database at URL) against the fake Slack on 127.0.0.1, then sends signed
+commands at `rate` a second for `seconds`, each from its own reader, without waiting for answers
+(a burst of readers does not wait either).
 Prints what the readers got at their response URL (answered, told to retry, apologised, nothing),
-acks within Slack's 3 s, the time from command to answer (p50, p99), and the bot's memory before,
-at its peak and after (growth, and peak / before).
+acks within Slack's 3 s, the time from command to answer (p50, p99), the bot's CPU a command, and
+its memory before, at its peak and after (growth, and peak / before). Then the same load at a bot
+without bounds (a thousand requests answered at once, each waiting up to a minute for its turn),
+and the two side by side (--no-compare skips it).
 """
 
 from __future__ import annotations
@@ -231,6 +233,33 @@ def print_report(report: Report, rate: float, seconds: float) -> None:
           f"(peak / before {report.rss_peak / report.rss_before:.2f})")
 
 
+UNBOUNDED = {"BRIEFING_MAX_IN_FLIGHT": "1000", "BRIEFING_BUSY_AFTER": "60"}  # every request waits its turn
+
+
+def print_comparison(bounded: Report, unbounded: Report) -> None:
+    def share(r: Report) -> float:
+        return r.outcomes["answered"] / r.readers
+
+    print("side by side, the bot's bounds / no bounds (1000 at once, a minute's wait):")
+    print(f"  answered {share(bounded):.0%} / {share(unbounded):.0%}; "
+          f"p50 {bounded.p50 * 1000:.0f} / {unbounded.p50 * 1000:.0f} ms; "
+          f"p99 {bounded.p99 * 1000:.0f} / {unbounded.p99 * 1000:.0f} ms "
+          f"(ratio {bounded.p99 / unbounded.p99:.2f}); "
+          f"memory growth {bounded.growth / 2**20:+.1f} / {unbounded.growth / 2**20:+.1f} MB")
+
+
+async def run_both(rate: float, seconds: float, settings: dict[str, str], compare: bool) -> None:
+    bounded = await run_load(rate, seconds, settings=settings)
+    print("with the bot's bounds (BRIEFING_MAX_IN_FLIGHT, BRIEFING_BUSY_AFTER):")
+    print_report(bounded, rate, seconds)
+    if compare:
+        unbounded = await run_load(rate, seconds, settings={**settings, **UNBOUNDED})
+        print("\nwithout bounds:")
+        print_report(unbounded, rate, seconds)
+        print()
+        print_comparison(bounded, unbounded)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rate", type=float, default=250.0)
@@ -238,13 +267,16 @@ def main() -> None:
     parser.add_argument("--database", help="DATABASE_URL (default: SQLite in a fresh folder)")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     parser.add_argument("--in-flight", type=int, help="BRIEFING_MAX_IN_FLIGHT (default: the bot's)")
+    parser.add_argument("--busy-after", type=float, help="BRIEFING_BUSY_AFTER (default: the bot's)")
+    parser.add_argument("--no-compare", action="store_true", help="skip the run without bounds")
     args = parser.parse_args()
     settings = {"BRIEFING_MAX_IN_FLIGHT": str(args.in_flight)} if args.in_flight else {}
+    if args.busy_after:
+        settings["BRIEFING_BUSY_AFTER"] = str(args.busy_after)
     if args.database:
         settings["DATABASE_URL"] = args.database
     if not args.postgres:
-        report = asyncio.run(run_load(args.rate, args.seconds, settings=settings))
-        print_report(report, args.rate, args.seconds)
+        asyncio.run(run_both(args.rate, args.seconds, settings, not args.no_compare))
         return
     found = bindir()
     if found is None:
@@ -253,9 +285,8 @@ def main() -> None:
     server.start()
     try:
         settings["DATABASE_URL"] = asyncio.run(server.create_database())
-        report = asyncio.run(run_load(args.rate, args.seconds, settings=settings))
-        print_report(report, args.rate, args.seconds)
-        print("database: PostgreSQL")
+        print("database: PostgreSQL (max_connections 100)")
+        asyncio.run(run_both(args.rate, args.seconds, settings, not args.no_compare))
     finally:
         server.stop()
 
