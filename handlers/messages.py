@@ -32,3 +32,11 @@ STORY_UNAVAILABLE = N_(
 )
 STORY_NOT_ALLOWED = N_("Only this chat's administrators can choose the story it follows.")
 POSTS_FROM_STORY = N_("Reminders and daily posts come from the story “{title}”.")
+BUSY_TITLE = N_("Busy right now")
+BUSY_TEXT = N_("Too many questions are arriving at once. Please ask again in a moment.")
+
+SETTINGS_UNAVAILABLE_TITLE = N_("Settings are unavailable for a moment")
+SETTINGS_UNAVAILABLE_TEXT = N_(
+    "This chat's settings cannot be read or changed right now. Questions about the briefing still "
+    "work; please try this command again in a minute."
+)

@@ -57,12 +57,20 @@ def _first_word(text: str) -> tuple[str, str]:
     return (parts[0], parts[1].strip()) if len(parts) == 2 else (text.strip(), "")
 
 
+def for_another_bot(text: str, bot_username: str | None) -> bool:
+    """Whether `text` is a command addressed to another bot ("/who@OtherBot" in a group)."""
+    text = text.strip()
+    if not text.startswith("/") or bot_username is None:
+        return False
+    _name, at, target = _first_word(text[1:])[0].partition("@")
+    return bool(at) and target.lower() != bot_username.lower()
+
+
 def _slash(text: str, bot_username: str | None) -> Query | None:
+    if for_another_bot(text, bot_username):
+        return None
     head, rest = _first_word(text[1:])
-    name, at, target = head.partition("@")
-    if at and bot_username is not None and target.lower() != bot_username.lower():
-        return None  # "/who@OtherBot" in a group: not for us
-    return Query(name.lower(), rest, text)
+    return Query(head.partition("@")[0].lower(), rest, text)
 
 
 def _topic(b: Briefing, args: str, text: str) -> Query:

@@ -1,4 +1,11 @@
-"""The one entry point every adapter calls with a reader's text: its story, settings, errors, logs."""
+"""The one entry point every adapter calls with a reader's text: its story, settings, errors, logs.
+
+It also decides what a reader gets when the process is short of something: a short "busy" when
+too many requests arrive at once (bot/platforms/admission.py), nothing for a delivery already
+answered (bot/platforms/dedupe.py), and, when the database cannot be reached, answers from the
+deck in the default zone and story, or "settings are unavailable for a moment" for the commands
+that need it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,14 @@ import datetime as dt
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.platforms.admission import Admission
+from bot.platforms.dedupe import Dedupe
+from bot.platforms.outage import is_outage
 from content.library import Library, Stories, library_of
 from content.loader import Briefing
 from content.text import fold
@@ -23,7 +33,7 @@ from handlers.i18n import _
 from handlers.matching import index
 from handlers.registry import REGISTRY, Query
 from handlers.reply import Reply, Section
-from handlers.router import dispatch, parse
+from handlers.router import dispatch, for_another_bot, parse
 from handlers.stories import Entry, default_story, elsewhere, entries, from_story, scoped, within
 from handlers.subscriptions import GROUP as SUBSCRIPTIONS
 
@@ -36,6 +46,7 @@ QuestionObserver = Callable[[ChatRef, bool], None]
 _REMEMBERED_CHATS = 10_000
 OVERVIEW = ("summary", "when", "who", "timeline")  # the cards offered before anything is typed
 _KEEP_TIMEOUT = 1.0  # keeping an unanswered question must never hold up the answer for long
+CHOICE_TIMEOUT = 2.0  # seconds a chat's zone or story may take to read before the default is used
 
 
 class QuestionBook(Protocol):
@@ -46,6 +57,15 @@ class QuestionBook(Protocol):
 
 def apology() -> Reply:
     return Reply(_(messages.APOLOGY_TITLE), (Section(_(messages.APOLOGY_TEXT)),), tone="error")
+
+
+def busy() -> Reply:
+    return Reply(_(messages.BUSY_TITLE), (Section(_(messages.BUSY_TEXT)),), tone="notice")
+
+
+def settings_unavailable() -> Reply:
+    return Reply(_(messages.SETTINGS_UNAVAILABLE_TITLE), (Section(_(messages.SETTINGS_UNAVAILABLE_TEXT)),),
+                 tone="notice")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +101,8 @@ class BriefingService:
         observers: tuple[AnswerObserver, ...] = (),
         question_observers: tuple[QuestionObserver, ...] = (),
         unanswered: QuestionBook | None = None,
+        admission: Admission | None = None,
+        dedupe: Dedupe | None = None,
     ) -> None:
         self.library = library_of(stories)
         self.clock = clock
@@ -90,20 +112,42 @@ class BriefingService:
         self.observers = list(observers)
         self.question_observers = list(question_observers)
         self.unanswered = unanswered
+        self.admission = admission or Admission()
+        self.dedupe = dedupe or Dedupe()  # without a store: this process's own copies only
+        self.database = self.dedupe.outage  # one account of the database's outages, one log line each
         self._last_topic: OrderedDict[str, str] = OrderedDict()
 
     async def zone_for(self, chat: ChatRef) -> ZoneInfo | None:
         """The chat's own display zone if it chose one, else the process default."""
-        if self.chats is not None:
-            chosen = await self.chats.timezone(chat)
-            if chosen:
-                return ZoneInfo(chosen)
-        return self.zone
+        if self.chats is None:
+            return self.zone
+        chosen = await self._choice(self.chats.timezone, chat, "dates are shown in the default zone")
+        return ZoneInfo(chosen) if chosen else self.zone
 
     async def story_of(self, chat: ChatRef, stories: Stories) -> Briefing:
         """The story the chat follows: its choice while that story is served, else the default."""
-        chosen = await self.chats.story(chat) if self.chats is not None else None
+        chosen = None
+        if self.chats is not None:
+            chosen = await self._choice(self.chats.story, chat, "chats follow the default story")
         return stories.get(chosen) or stories.get(self.default) or default_story(stories, self.clock.now())
+
+    async def _choice(self, read: Callable[[ChatRef], Awaitable[str | None]], chat: ChatRef,
+                      instead: str) -> str | None:
+        """What the chat chose (its zone, its story), or None while the database cannot tell.
+
+        The default can always stand in: when the choice cannot be read (the database is down,
+        or was a moment ago), that is what the reader gets, without waiting.
+        """
+        if self.database.resting():
+            return None
+        try:
+            async with asyncio.timeout(CHOICE_TIMEOUT):
+                return await read(chat)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self.database.failed(exc, instead)
+            return None
 
     def context(self, chat: ChatRef, zone: ZoneInfo | None, may_manage: Permission | None,
                 stories: Stories | None = None) -> Context:
@@ -117,25 +161,31 @@ class BriefingService:
         *,
         bot_username: str | None = None,
         may_manage: Permission | None = None,
+        delivery: str | None = None,
     ) -> Reply | None:
-        """The reply to `text` from `chat`; None when it was addressed to another bot.
+        """The reply to `text` from `chat`; None when it was addressed to another bot, or when
+        `delivery` (the platform's id for this request, e.g. "slack:event:Ev1") was answered before.
 
-        A handler that raises gets the reader a short apology; the traceback goes to the log.
+        A request that finds no turn (admission.py) gets a short "busy"; a handler that raises
+        gets an apology (the traceback goes to the log), or "settings are unavailable" when what
+        failed was reaching the database.
         """
         started = time.perf_counter()
         stories = self.library.stories  # one snapshot for the whole answer, whatever a reload does
         asked: Asked | None = None
         reply: Reply | None = None
-        outcome: str
-        try:
-            asked = await self.asked(text, chat, stories, bot_username)
-            if asked is not None:
-                ctx = self.context(chat, await self.zone_for(chat), may_manage, stories)
-                reply = await self._reply(asked, ctx)
-            outcome = "ignored" if reply is None else reply.tone
-        except Exception:
-            _log_failure(chat, _command(asked))
-            reply, outcome = apology(), "failed"
+        outcome = "ignored"
+        if for_another_bot(text, bot_username):
+            pass
+        elif delivery is not None and self.dedupe.known(delivery):
+            outcome = "repeat"
+        else:
+            async with self.admission.turn() as admitted:
+                if admitted:
+                    asked, reply, outcome = await self._answer(text, chat, stories, bot_username, may_manage,
+                                                               delivery)
+                else:
+                    reply, outcome = busy(), "busy"
         if reply is not None and reply.topic and (asked is None or not asked.elsewhere):
             self._remember(chat.key, reply.topic)
         elapsed = time.perf_counter() - started
@@ -148,6 +198,27 @@ class BriefingService:
             deck = asked.briefing.deck.id if asked is not None else stories.newest.deck.id
             await self._question(text, chat, deck, answered=not reply.unanswered)
         return reply
+
+    async def _answer(self, text: str, chat: ChatRef, stories: Stories, bot_username: str | None,
+                      may_manage: Permission | None, delivery: str | None
+                      ) -> tuple[Asked | None, Reply | None, str]:
+        """(what was asked, the reply, the outcome) for a request holding a turn."""
+        if delivery is not None and not await self.dedupe.first(delivery):
+            return None, None, "repeat"
+        asked: Asked | None = None
+        try:
+            asked = await self.asked(text, chat, stories, bot_username)
+            if asked is None:
+                return None, None, "ignored"
+            ctx = self.context(chat, await self.zone_for(chat), may_manage, stories)
+            reply = await self._reply(asked, ctx)
+        except Exception as exc:
+            if self.chats is not None and is_outage(exc):
+                self.database.failed(exc, "settings commands answer that they are unavailable")
+                return asked, settings_unavailable(), "unavailable"
+            _log_failure(chat, _command(asked))
+            return asked, apology(), "failed"
+        return asked, reply, reply.tone
 
     async def asked(self, text: str, chat: ChatRef, stories: Stories,
                     bot_username: str | None = None) -> Asked | None:

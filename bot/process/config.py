@@ -124,6 +124,12 @@ class Settings(BaseSettings):
     # HTTP server
     host: str = _env("BRIEFING_HOST", default="0.0.0.0")  # noqa: S104 - a container must listen outside
     port: int = _env("BRIEFING_PORT", default=8080, ge=0, le=65535)
+    read_timeout: float = _env("BRIEFING_READ_TIMEOUT", default=10.0, gt=0, le=300)
+    connection_cap: int = _env("BRIEFING_CONNECTION_CAP", default=1000, ge=16, le=100_000)
+    # Readers' requests: answered at once at most, how long one waits for a turn, how long an id is kept
+    max_in_flight: int = _env("BRIEFING_MAX_IN_FLIGHT", default=32, ge=1, le=1000)
+    busy_after: float = _env("BRIEFING_BUSY_AFTER", default=3.0, gt=0, le=60)
+    delivery_ttl: float = _env("BRIEFING_DELIVERY_TTL", default=900.0, ge=360, le=86_400)
     # Process
     log_format: LogFormat = _env("LOG_FORMAT", "BRIEFING_LOG_FORMAT", default="human")
     log_level: LogLevel = _env("LOG_LEVEL", "BRIEFING_LOG_LEVEL", default="INFO")

@@ -26,7 +26,9 @@ from typing import Any, Protocol
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.platforms.admission import Admission
 from bot.platforms.base import Adapter, StartRefused
+from bot.platforms.dedupe import Dedupe
 from bot.platforms.service import BriefingService
 from bot.process.config import Settings
 from bot.process.http import HttpServer, ReadyCheck, build_app
@@ -46,6 +48,7 @@ log = logging.getLogger("briefing.runtime")
 
 ATTEMPT_TIMEOUT = 45.0  # one start attempt of an adapter (Slack's own Socket Mode wait is 30 s)
 STOP_GRACE = 5.0  # beyond the drain: what stopping the adapters, HTTP and database may take at most
+POOL_RESERVE = 8  # database connections beyond the answers in flight: scheduler, ledger, probes
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -139,9 +142,12 @@ def telegram_adapter(settings: Settings, service: BriefingService, chats: StoreC
     from bot.platforms.telegram import TelegramAdapter
 
     secret = settings.telegram_webhook_secret
+    # ptb runs this many updates at once; the service's admission decides which are answered.
+    admission = service.admission
     return TelegramAdapter(service, token=_secret(settings.telegram_bot_token),
                            base_url=settings.telegram_api_base_url, webhook_url=settings.telegram_webhook_url,
-                           webhook_secret=_secret(secret) if secret else None, events=chats)
+                           webhook_secret=_secret(secret) if secret else None, events=chats,
+                           max_concurrent_updates=admission.limit + admission.queue)
 
 
 def slack_adapter(settings: Settings, service: BriefingService, chats: StoreChats) -> Adapter:
@@ -219,10 +225,11 @@ class Runtime:
         store = self.store = await self._open_store()
         posting = self.posting()
         chats = StoreChats(store, posting, self.clock, s.zone)
-        service = self.service = BriefingService(self.library, self.clock, zone=s.zone, chats=chats,
-                                                 default=s.deck, observers=(self.metrics.observe_command,),
-                                                 question_observers=(self.metrics.observe_question,),
-                                                 unanswered=store.questions)
+        service = self.service = BriefingService(
+            self.library, self.clock, zone=s.zone, chats=chats, default=s.deck,
+            observers=(self.metrics.observe_command,), question_observers=(self.metrics.observe_question,),
+            unanswered=store.questions, admission=Admission(s.max_in_flight, wait=s.busy_after),
+            dedupe=Dedupe(store.inbound, ttl=s.delivery_ttl))
         self.adapters = self._adapters(service, chats)
         await self._connect()
         self.scheduler = Scheduler(store, posting, self.clock, self.adapters, chats=chats,
@@ -231,7 +238,8 @@ class Runtime:
         await self.scheduler.start()
         await self._watch_decks(store)
         if self.serve_http:
-            self.http = HttpServer(self._app(), host=s.host, port=s.port)
+            self.http = HttpServer(self._app(), host=s.host, port=s.port, read_timeout=s.read_timeout,
+                                   max_connections=s.connection_cap)
             await self.http.start()
         self.ready = True
         log.info("ready seconds=%.2f port=%s", time.perf_counter() - started,
@@ -261,7 +269,8 @@ class Runtime:
         s = self.settings
         url = s.database_url.get_secret_value() if s.database_url else default_url(data_dir_ok(s.data_dir))
         try:
-            return await open_store(url)
+            # Each answer in flight holds one connection at most; the rest is for the scheduler and probes.
+            return await open_store(url, pool_size=s.max_in_flight + POOL_RESERVE)
         except (OSError, SQLAlchemyError, StoreURLError) as exc:  # the log redacts a password in the text
             where = s.database_display() or "the SQLite file under BRIEFING_DATA_DIR"
             raise StartupError(f"cannot open the database {where}: {_reason(exc)}") from None

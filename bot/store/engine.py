@@ -36,6 +36,9 @@ DB_FILE = "briefing.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 # Replicas starting together take turns at migrating: any fixed key of our own.
 MIGRATION_LOCK = 0x6272_6566
+POOL_TIMEOUT = 5.0  # seconds to wait for a pooled connection (SQLAlchemy's default is 30)
+POOL_OVERFLOW = 5  # connections opened beyond the pool's size in a burst, closed after
+CONNECT_TIMEOUT = 5.0  # seconds to reach PostgreSQL (asyncpg waits 60 by default)
 
 
 class StoreURLError(ValueError):
@@ -89,17 +92,27 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
-def create_engine(url: str) -> AsyncEngine:
+def pool_options(pool_size: int | None) -> dict[str, Any]:
+    """The connection pool: `pool_size` connections kept (SQLAlchemy's 5 when None), a few more
+    for a burst of background work, and a wait for one that ends well before a reader gives up."""
+    sized = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW}
+    return {"pool_timeout": POOL_TIMEOUT, **sized}
+
+
+def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     full = async_url(url)
     parsed = make_url(full)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(full, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        in_memory = not parsed.database or parsed.database == ":memory:"
+        if not in_memory:
+            Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(full, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                                     **({} if in_memory else pool_options(pool_size)))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(full, pool_pre_ping=True)
+    return create_async_engine(full, pool_pre_ping=True, connect_args={"timeout": CONNECT_TIMEOUT},
+                               **pool_options(pool_size))
 
 
 def _upgrade(connection: Connection) -> None:

@@ -1,5 +1,6 @@
-"""The tables: chat settings, subscriptions, the delivery ledger, unanswered questions and the
-generation of the decks every replica should serve. Nothing else is persisted.
+"""The tables: chat settings, subscriptions, the delivery ledger, unanswered questions, the
+generation of the decks every replica should serve, and the inbound deliveries taken. Nothing else
+is persisted.
 
 The schedule itself is derived (bot/scheduling/planning.py); these rows are all it is derived from, plus
 the ledger that records what was claimed, sent, skipped or failed.
@@ -159,3 +160,18 @@ class DecksGenerationRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
     generation: Mapped[int] = mapped_column(Integer)
     requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class InboundRow(Base):
+    """A platform's delivery (a Slack event or command, a Telegram update) one replica took to answer.
+
+    Its key is the primary key: of the replicas a platform (or a replay) posts the same delivery
+    to, only one can insert it. Rows outlive the time a redelivery can arrive, then are pruned.
+    """
+
+    __tablename__ = "inbound_deliveries"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "slack:event:Ev123", …
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_inbound_deliveries_expires_at", "expires_at"),)

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
+from bot.store.inbound import InboundLog
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, SubscriptionRow
 from bot.store.questions import Questions
@@ -47,6 +48,7 @@ class Store:
         self.ledger = Ledger(self.sessions, engine.dialect.name, self.writing)
         self.questions = Questions(self.sessions, self.writing)
         self.reloads = Reloads(self.sessions, self.writing)
+        self.inbound = InboundLog(engine.dialect.name, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -203,9 +205,9 @@ class Store:
             return [_record(row, zone) for row, zone in (await session.execute(query)).all()]
 
 
-async def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the database at `url`."""
-    engine = create_engine(url)
+async def open_store(url: str, *, pool_size: int | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at `url`; `pool_size`: see create_engine."""
+    engine = create_engine(url, pool_size=pool_size)
     try:
         await migrate(engine)
     except BaseException:

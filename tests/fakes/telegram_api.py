@@ -20,7 +20,9 @@ Use (the lifecycle, call log, failure switches, rate limits and waits are tests/
         tg.chat_rate_limits["group"] = RateLimit(20, 60.0)   # and one for each group chat
 
 Injected updates go to getUpdates, or to the webhook when the bot set one (with its
-X-Telegram-Bot-Api-Secret-Token), as Telegram does.
+X-Telegram-Bot-Api-Secret-Token), as Telegram does. A webhook call that does not answer 2xx
+within `webhook_timeout` seconds is posted again (the same update_id), three tries in all;
+`redeliver(update_id)` posts an update once more, as Telegram does when it thinks a call failed.
 """
 
 from __future__ import annotations
@@ -268,6 +270,9 @@ class FakeTelegram(FakeServer[int, Message]):
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
+        self.webhook_timeout = 10.0  # seconds Telegram waits for a webhook's answer before trying again
+        self.webhook_posts = 0  # every webhook call made, retries included
+        self.sent_updates: dict[int, dict[str, Any]] = {}  # every update ever queued, by update_id
         self._updates: list[dict[str, Any]] = []
         self._allowed_updates: list[str] | None = None
         self._ids = itertools.count(1)
@@ -420,6 +425,11 @@ class FakeTelegram(FakeServer[int, Message]):
         """Any other update, as raw Bot API JSON; returns its update_id."""
         return self._enqueue(kind, payload)
 
+    def redeliver(self, update_id: int) -> None:
+        """Queue an update again, same update_id: what Telegram does when it believes the earlier
+        webhook call (or getUpdates) did not get through."""
+        self._queue(self.sent_updates[update_id])
+
     # --- inspection ----------------------------------------------------------------------
 
     def messages_in(self, chat: int, *, from_bot: bool = True) -> list[Message]:
@@ -460,11 +470,15 @@ class FakeTelegram(FakeServer[int, Message]):
 
     def _enqueue(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, kind: payload})
+        self.sent_updates[update_id] = {"update_id": update_id, kind: payload}
+        self._queue(self.sent_updates[update_id])
+        return update_id
+
+    def _queue(self, update: dict[str, Any]) -> None:
+        self._updates.append(update)
         self._changed()
         if self.webhook_url and (self._webhook_task is None or self._webhook_task.done()):
             self._webhook_task = asyncio.get_running_loop().create_task(self._push_webhooks())
-        return update_id
 
     def _add_message(self, chat: Chat, text: str, sender: User | None, *, thread_id: int | None = None,
                      sender_chat: Chat | None = None, entities: list[dict[str, Any]] | None = None,
@@ -540,10 +554,12 @@ class FakeTelegram(FakeServer[int, Message]):
             status = 0
             for _ in range(3):
                 headers = {SECRET_HEADER: self.webhook_secret} if self.webhook_secret else {}
+                self.webhook_posts += 1
                 try:
-                    async with self._session.post(self.webhook_url, json=update, headers=headers) as resp:
+                    async with self._session.post(self.webhook_url, json=update, headers=headers,
+                                                  timeout=ClientTimeout(total=self.webhook_timeout)) as resp:
                         status = resp.status
-                except ClientError:
+                except (ClientError, TimeoutError):
                     status = 0
                 if 200 <= status < 300:
                     break

@@ -13,7 +13,6 @@ import logging
 from typing import Any, Literal
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
@@ -30,6 +29,7 @@ from bot.platforms.slack import errors
 from bot.platforms.slack.blocks import SlackMessage, render
 from bot.platforms.slack.incoming import PLATFORM
 from bot.platforms.slack.listeners import Readers
+from bot.platforms.slack.webhook import SlackWebhook
 from handlers.context import ChatRef
 from handlers.reply import Reply
 
@@ -89,6 +89,7 @@ class SlackAdapter:
                             process_before_response=False)
         self.readers = Readers(service, self.client, self.send, events=events, admins=admins)
         self.readers.register(self.app)
+        self.webhook = SlackWebhook(self.app, signing_secret) if self.mode == "http" else None
         self._socket: AsyncSocketModeHandler | None = None
         self._started = False
 
@@ -122,6 +123,7 @@ class SlackAdapter:
         """Stop taking requests, let answers under way finish (bounded), close Socket Mode."""
         self._started = False
         await self.readers.drain(self.drain_timeout)
+        await self.readers.close()
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]
@@ -185,12 +187,8 @@ class SlackAdapter:
     # --- HTTP mode ----------------------------------------------------------------------------
 
     def http_routes(self) -> list[web.RouteDef]:
-        """`POST /slack/events` for HTTP mode (signature checked by bolt); none in Socket Mode."""
-        return [] if self.mode == "socket" else [web.post(EVENTS_PATH, self._on_webhook)]
-
-    async def _on_webhook(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        """`POST /slack/events` for HTTP mode (signature checked first: webhook.py); none in Socket Mode."""
+        return [] if self.webhook is None else [web.post(EVENTS_PATH, self.webhook.handle)]
 
 
 def _expected_token(setting: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from handlers.context import ChatKind, ChatRef
 
@@ -38,3 +39,13 @@ def chat_ref(channel_id: str, thread_ts: str | None = None) -> ChatRef:
     """The chat a Slack conversation is: "private" for DMs, "channel" for anything else."""
     kind: ChatKind = "private" if channel_id.startswith(_PRIVATE_PREFIXES) else "channel"
     return ChatRef(PLATFORM, channel_id, thread_ts or None, kind)
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """The id every copy of a request shares (Slack's retries, a replayed request): an event's
+    `event_id`, a command's or an interaction's `trigger_id`."""
+    if body.get("event_id"):
+        return f"slack:event:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"slack:trigger:{body['trigger_id']}"
+    return None

@@ -16,8 +16,10 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.platforms.answering import ChatReports, answer_reader
 from bot.platforms.base import ChatEvents, Sent
@@ -31,7 +33,7 @@ from bot.platforms.slack.blocks import (
     render,
 )
 from bot.platforms.slack.home import home_view
-from bot.platforms.slack.incoming import PLATFORM, chat_ref, reader_text
+from bot.platforms.slack.incoming import PLATFORM, chat_ref, delivery_key, reader_text
 from handlers.context import ChatRef, Permission, SubscriptionSummary
 from handlers.registry import REGISTRY
 from handlers.reply import Reply, clip
@@ -39,6 +41,8 @@ from handlers.reply import Reply, clip
 log = logging.getLogger("briefing.slack")
 
 Send = Callable[[ChatRef, Reply], Awaitable[Sent]]
+Body = dict[str, Any]  # a request as bolt parsed it
+HOOK_TIMEOUT = 30.0  # seconds a post to a response URL may take (slack_sdk's default)
 
 
 class ReplyRefused(RuntimeError):
@@ -61,6 +65,7 @@ class Readers:
         self.admins = admins
         self.usage = REGISTRY.usage_hint(COMMAND)
         self._busy_count = 0
+        self._hooks: aiohttp.ClientSession | None = None
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -72,6 +77,21 @@ class Readers:
         app.action(SHARE_ACTION)(self.on_share)
         app.action(re.compile(f"^{FOLLOWUP_ACTION}_"))(self.on_followup)
         app.error(self.on_error)
+
+    def hook(self, respond: AsyncRespond) -> AsyncWebhookClient:
+        """The request's response URL, reached over one kept-alive session: bolt's `respond` opens
+        (and closes) a connection for every message, a TLS handshake each on Slack's servers."""
+        if respond.response_url is None:
+            raise ReplyRefused("this request has no response URL")
+        if self._hooks is None or self._hooks.closed:
+            self._hooks = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HOOK_TIMEOUT))
+        return AsyncWebhookClient(url=respond.response_url, session=self._hooks)
+
+    async def close(self) -> None:
+        """Close the response URLs' session (after drain())."""
+        if self._hooks is not None:
+            await self._hooks.close()
+            self._hooks = None
 
     async def drain(self, within: float) -> bool:
         """Wait until no listener is answering; False if some still were after `within` seconds."""
@@ -112,9 +132,10 @@ class Readers:
 
         return may_manage
 
-    async def answer(self, text: str, chat: ChatRef, user_id: str | None) -> Reply:
-        reply = await self.service.answer(text, chat, may_manage=self.permission(user_id))
-        return reply if reply is not None else apology()
+    async def answer(self, text: str, chat: ChatRef, user_id: str | None, body: Body) -> Reply | None:
+        """The reply to the reader; None when this request was answered already (a retry, a replay)."""
+        return await self.service.answer(text, chat, may_manage=self.permission(user_id),
+                                         delivery=delivery_key(body))
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -122,30 +143,41 @@ class Readers:
                          context: AsyncBoltContext) -> None:
         """`/briefing <text>`: acked at once, answered through the response URL, to the reader only."""
         async with self._answering(context):  # entered first, so that drain() waits for this answer too
+            # Slack always names the channel; without one, the reader's DM with the app stands in.
+            where = command.get("channel_id") or command.get("user_id")
+            if not where:
+                await ack(text=self.usage)
+                return
             await ack()
             text = reader_text(str(command.get("text", "")), context.bot_user_id) or "start"
-            chat = chat_ref(str(command["channel_id"]))
-            reply = await self.answer(text, chat, command.get("user_id"))
+            chat = chat_ref(str(where))
+            reply = await self.answer(text, chat, command.get("user_id"), command)
+            if reply is None:
+                return
             hint = self.usage if text == "start" or reply.tone == "notice" else None
             await self.via_response_url(respond, render(reply, share=_share(chat, reply, text), hint=hint))
 
-    async def on_mention(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext) -> None:
         """`@briefing who is Fidan?` in a channel: answered in the channel (or its thread)."""
         if str(event.get("channel", "")).startswith("D"):
             return  # a mention in a DM also arrives as a message event, answered there
-        await self._converse(event, context)
+        await self._converse(event, body, context)
 
-    async def on_message(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def on_message(self, event: Body, body: Body, context: AsyncBoltContext) -> None:
         """A direct message to the app; other message events (edits, bots, channels) are ignored."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        await self._converse(event, context)
+        await self._converse(event, body, context)
 
-    async def _converse(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def _converse(self, event: Body, body: Body, context: AsyncBoltContext) -> None:
+        if not event.get("channel"):
+            return  # nowhere to answer
         async with self._answering(context):
             chat = chat_ref(str(event["channel"]), event.get("thread_ts"))
             text = reader_text(str(event.get("text", "")), context.bot_user_id) or "start"
-            await self.respond(chat, await self.answer(text, chat, event.get("user")))
+            reply = await self.answer(text, chat, event.get("user"), body)
+            if reply is not None:
+                await self.respond(chat, reply)
 
     async def on_followup(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                           respond: AsyncRespond, context: AsyncBoltContext) -> None:
@@ -158,11 +190,14 @@ class Readers:
             if channel is None or str(channel).startswith("D"):
                 # App Home (no channel) or a DM: post in the app's DM with the reader.
                 chat = chat_ref(str(channel or await self.dm_with(user)))
-                await self.respond(chat, await self.answer(command, chat, user))
+                reply = await self.answer(command, chat, user, body)
+                if reply is not None:
+                    await self.respond(chat, reply)
                 return
             chat = chat_ref(str(channel))
-            reply = await self.answer(command, chat, user)
-            await self.via_response_url(respond, render(reply, share=_share(chat, reply, command)))
+            reply = await self.answer(command, chat, user, body)
+            if reply is not None:
+                await self.via_response_url(respond, render(reply, share=_share(chat, reply, command)))
 
     async def on_share(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                        respond: AsyncRespond, context: AsyncBoltContext) -> None:
@@ -171,18 +206,22 @@ class Readers:
             await ack()
             user = str(body["user"]["id"])
             chat = chat_ref(str(body["channel"]["id"]))
-            reply = await self.answer(str(action.get("value", "")), chat, user)
+            reply = await self.answer(str(action.get("value", "")), chat, user, body)
+            if reply is None:
+                return
             await self.via_response_url(respond, render(reply), response_type="in_channel")
-            await respond(delete_original=True)
+            await self.hook(respond).send(delete_original=True)
 
-    async def on_home_opened(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def on_home_opened(self, event: Body, body: Body, context: AsyncBoltContext) -> None:
         """The App Home tab: published afresh each time it is opened (the countdown moves)."""
         if event.get("tab") != "home":
             return
         async with self._answering(context, apologise=False):  # nothing was asked: no apology in the DM
             user = str(event["user"])
             chat = chat_ref(str(event.get("channel") or user))
-            summary = await self.answer("summary", chat, user)
+            summary = await self.answer("summary", chat, user, body)
+            if summary is None:
+                return
             stories = await self.service.listing(chat)
             view = home_view(summary, await self.subscriptions(), self.usage, stories)
             await self.client.views_publish(user_id=user, view=view)
@@ -220,9 +259,10 @@ class Readers:
 
     async def via_response_url(self, respond: AsyncRespond, messages: Sequence[SlackMessage],
                                response_type: str = "ephemeral") -> None:
+        hook = self.hook(respond)
         for message in messages:
-            result = await respond(text=message.text, blocks=list(message.blocks),
-                                   response_type=response_type, replace_original=False)
+            result = await hook.send(text=message.text, blocks=list(message.blocks),
+                                     response_type=response_type, replace_original=False)
             if result.status_code != 200:
                 raise ReplyRefused(
                     f"response URL refused the reply: {result.status_code} {clip(result.body, 200)}")

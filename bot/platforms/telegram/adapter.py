@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, Defaults
 
@@ -27,6 +27,8 @@ from bot.platforms.telegram.delivery import RETRY_DELAYS, Outbox, quiet_retry_af
 from bot.platforms.telegram.ordering import MAX_CONCURRENT, PerChatOrder
 from bot.platforms.telegram.render import render
 from bot.platforms.telegram.updates import Context, Readers
+from bot.platforms.webhooks import Malformed, json_object, malformed, text_of
+from bot.quiet import Quiet
 from bot.redaction import protect
 from handlers.context import ChatRef
 from handlers.registry import REGISTRY
@@ -105,6 +107,7 @@ class TelegramAdapter:
         self._max_concurrent = max_concurrent_updates
         self._app: TelegramApp | None = None
         self._outbox: Outbox | None = None
+        self._refusals = Quiet(log)
         for secret in (self._token, self._token.partition(":")[2], self._secret):
             protect(secret)
 
@@ -230,14 +233,29 @@ class TelegramAdapter:
     async def _on_webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, self._secret.encode()):
-            log.warning("telegram webhook call refused: wrong or missing secret (from %s)", request.remote)
+            self._refusals.warning("telegram webhook call refused: wrong or missing secret (from %s)",
+                                   request.remote)
             return web.Response(status=403, text="forbidden")
         app = self._app
         if app is None or not app.running:
             return web.Response(status=503, text="not ready")
         try:
-            update = Update.de_json(await request.json(), app.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return web.Response(status=400, text="not an update")
+            update = _update(json_object(text_of(await request.read(), request.charset)), app.bot)
+        except Malformed as problem:
+            return malformed(problem)
         await app.update_queue.put(update)
         return web.Response(text="ok")
+
+
+def _update(data: dict[str, Any], bot: Bot) -> Update:
+    """The update Telegram posted; Malformed when it is not one the handlers can rely on."""
+    if not isinstance(data.get("update_id"), int):
+        raise Malformed("not an update: no update_id")
+    try:
+        update = Update.de_json(data, bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        raise Malformed("not an update") from None
+    message = update.effective_message
+    if message is not None and message.chat is None:  # ptb accepts it; every handler needs the chat
+        raise Malformed("not an update: a message without a chat")
+    return update

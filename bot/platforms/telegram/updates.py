@@ -46,6 +46,11 @@ async def _nobody() -> bool:
     return False
 
 
+def delivery_key(update: Update, context: Context) -> str:
+    """What every copy of an update shares (Telegram posts it again when a webhook call failed)."""
+    return f"telegram:{context.bot.id}:update:{update.update_id}"
+
+
 class Readers:
     """Answers readers' updates through the BriefingService."""
 
@@ -69,12 +74,13 @@ class Readers:
     async def on_text(self, update: Update, context: Context) -> None:
         message = update.effective_message
         username = context.bot.username
-        text = question(message, username) if message is not None else None
+        text = question(message, username) if message is not None and message.chat is not None else None
         if message is None or text is None:
             return
         chat = message_chat(message)
         may = permission(context.bot, message.chat, message.from_user, message.sender_chat)
-        reply = await self.service.answer(text, chat, bot_username=username, may_manage=may)
+        reply = await self.service.answer(text, chat, bot_username=username, may_manage=may,
+                                          delivery=delivery_key(update, context))
         if reply is not None:
             await self.respond(chat, reply)
 
@@ -90,7 +96,8 @@ class Readers:
         chat = message_chat(card) if isinstance(card, Message) else (
             chat_ref(card.chat) if card is not None else private_chat(query.from_user))
         may: Permission = permission(context.bot, card.chat, query.from_user, None) if card else _nobody
-        reply = await self.service.answer(command, chat, bot_username=context.bot.username, may_manage=may)
+        reply = await self.service.answer(command, chat, bot_username=context.bot.username, may_manage=may,
+                                          delivery=delivery_key(update, context))
         if reply is not None:
             await self._show(query, chat, reply)
 
@@ -126,7 +133,7 @@ class Readers:
         """ptb's error handler: the traceback to the log, a short apology to the chat."""
         log.error("telegram update failed", exc_info=context.error)
         message = update.effective_message if isinstance(update, Update) else None
-        if message is not None:
+        if message is not None and message.chat is not None:  # no chat: nobody to apologise to
             await self._apologise(message_chat(message))
 
     # --- answering ---------------------------------------------------------------------------

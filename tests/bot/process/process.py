@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import json
 import os
+import resource
 import signal
 import sys
 from collections.abc import Callable, Mapping
@@ -41,12 +42,15 @@ def bot_env(data_dir: Path, **settings: str) -> dict[str, str]:
 
 
 class BotProcess:
-    """`terminal`: a pty's follower end for stdin and stdout (the console); else no stdin."""
+    """`terminal`: a pty's follower end for stdin and stdout (the console); else no stdin.
+    `open_files`: the process's limit on open files (soft and hard), as a small container has."""
 
-    def __init__(self, env: Mapping[str, str], cwd: Path, *, terminal: int | None = None) -> None:
+    def __init__(self, env: Mapping[str, str], cwd: Path, *, terminal: int | None = None,
+                 open_files: int | None = None) -> None:
         self.env = dict(env)
         self.cwd = cwd
         self.terminal = terminal
+        self.open_files = open_files
         self.log: list[Entry] = []
         self.raw: list[str] = []
         self.proc: asyncio.subprocess.Process | None = None
@@ -58,8 +62,12 @@ class BotProcess:
             sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd,
             stdin=asyncio.subprocess.DEVNULL if self.terminal is None else self.terminal,
             stdout=asyncio.subprocess.DEVNULL if self.terminal is None else self.terminal,
-            stderr=asyncio.subprocess.PIPE)
+            stderr=asyncio.subprocess.PIPE, preexec_fn=self._limit if self.open_files else None)
         self._reader = asyncio.create_task(self._read())
+
+    def _limit(self) -> None:
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
 
     async def _read(self) -> None:
         assert self.proc is not None and self.proc.stderr is not None
@@ -119,10 +127,14 @@ class BotProcess:
     def text(self) -> str:
         return "\n".join(self.raw)
 
+    def log_bytes(self) -> int:
+        """How much the process has logged so far, in bytes."""
+        return sum(len(line.encode()) + 1 for line in self.raw)
 
-async def launch(processes: list[BotProcess], env: dict[str, str]) -> BotProcess:
+
+async def launch(processes: list[BotProcess], env: dict[str, str], *, open_files: int | None = None) -> BotProcess:
     """Start a bot; the `processes` fixture kills it if the test does not stop it."""
-    process = BotProcess(env, ROOT)
+    process = BotProcess(env, ROOT, open_files=open_files)
     processes.append(process)
     await process.start()
     return process

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.process.http import HttpServer, ReadyCheck, build_app
+from bot.process.http import FD_RESERVE, HttpServer, ReadyCheck, build_app, connection_cap
 from bot.process.metrics import Metrics
 from handlers.context import ChatRef
 
@@ -191,3 +191,63 @@ async def test_port_zero_binds_a_free_port_and_a_taken_port_fails() -> None:
             await taken.start()
     finally:
         await server.stop()
+
+
+# --- slow and idle clients -------------------------------------------------------------------
+
+
+async def idle_client(base: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    host, port = base.removeprefix("http://").split(":")
+    return await asyncio.open_connection(host, int(port))
+
+
+async def test_a_client_that_sends_no_request_is_closed_after_the_read_timeout() -> None:
+    server = HttpServer(build_app(Metrics(), {}), host="127.0.0.1", port=0, read_timeout=0.3)
+    await server.start()
+    try:
+        reader, writer = await idle_client(f"http://127.0.0.1:{server.port}")
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # closed by the server
+        writer.close()
+    finally:
+        await server.stop()
+
+
+async def test_at_the_connection_cap_the_oldest_waiting_client_makes_room_for_a_probe() -> None:
+    server = HttpServer(build_app(Metrics(), {}), host="127.0.0.1", port=0, max_connections=4)
+    await server.start()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        idle = [await idle_client(base) for _ in range(6)]
+        await asyncio.sleep(0.1)
+        assert server.cap.open <= 4
+        assert await get_json(f"{base}/healthz") == (200, {"status": "ok"})
+        closed = [await asyncio.wait_for(reader.read(), 5) == b"" for reader, _ in idle[:3]]
+        assert closed == [True, True, True]  # the oldest went first
+        for _, writer in idle:
+            writer.close()
+    finally:
+        await server.stop()
+
+
+async def test_a_body_sent_too_slowly_gets_408() -> None:
+    async def echo(request: web.Request) -> web.Response:
+        return web.Response(body=await request.read())
+
+    server = HttpServer(build_app(Metrics(), {}, [web.post("/hook", echo)]), host="127.0.0.1", port=0,
+                        read_timeout=0.3)
+    await server.start()
+    try:
+        reader, writer = await idle_client(f"http://127.0.0.1:{server.port}")
+        writer.write(b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+        status_line = await asyncio.wait_for(reader.readline(), 5)
+        assert status_line.startswith(b"HTTP/1.1 408")
+        writer.close()
+    finally:
+        await server.stop()
+
+
+def test_the_cap_leaves_room_below_the_limit_on_open_files() -> None:
+    assert connection_cap(1000, 65_536) == 1000
+    assert connection_cap(1000, 1024) == 1024 - FD_RESERVE
+    assert 0 < connection_cap(1000, 256) <= 128

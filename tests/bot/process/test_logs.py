@@ -86,3 +86,32 @@ def test_chatty_libraries_are_quiet_unless_debugging() -> None:
     assert logging.getLogger("apscheduler").getEffectiveLevel() == logging.WARNING
     configured(level="DEBUG")
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.DEBUG
+
+
+def test_a_huge_message_is_cut_to_a_bounded_line_that_says_so() -> None:
+    stream = configured("json")
+    body = "x" * 1_000_000
+    log.warning("refused body=%s", body, extra={"payload": body})
+    [line] = stream.getvalue().splitlines()
+    entry = json.loads(line)
+    assert len(line) < 5_000
+    assert entry["message"].startswith("refused body=xxx") and "characters cut" in entry["message"]
+    assert len(entry["body"]) < 600 and len(entry["payload"]) < 600
+
+
+def test_a_huge_traceback_keeps_its_end_where_the_error_is_named() -> None:
+    stream = configured("json")
+    try:
+        raise ValueError("y" * 100_000 + " the last words")
+    except ValueError:
+        log.exception("failed")
+    entry = json.loads(stream.getvalue())
+    assert len(entry["exc"]) < 13_000 and entry["exc"].startswith("Traceback")
+    assert entry["exc"].endswith("the last words")
+
+
+def test_human_lines_are_capped_too() -> None:
+    stream = configured("human")
+    log.error("boom %s", "z" * 200_000)
+    [line] = stream.getvalue().splitlines()
+    assert len(line) < 17_000 and "characters cut" in line

@@ -9,8 +9,10 @@ import signal
 import socket
 from pathlib import Path
 
+import aiohttp
 import pytest
 
+from bot.platforms.telegram.adapter import SECRET_HEADER, derived_secret
 from bot.store import open_store
 from tests.bot.process.conftest import CHANNEL, D_MINUS_1, MARGIN, READER
 from tests.bot.process.process import BotProcess, bot_env, get_json, launch
@@ -80,3 +82,42 @@ async def test_two_replicas_serve_readers_and_send_each_reminder_once(
     finally:
         await store.close()
     assert senders <= {"replica-0", "replica-1"}
+
+
+async def test_a_delivery_posted_to_both_replicas_is_answered_once(
+        tmp_path: Path, database: str, telegram: FakeTelegram, slack: FakeSlack,
+        processes: list[BotProcess]) -> None:
+    ports = free_port(), free_port()
+    bots = [await launch(processes, replica(f"replica-{n}", tmp_path, database, telegram, slack, port))
+            for n, port in enumerate(ports)]
+    bases = await asyncio.gather(*(bot.ready() for bot in bots))
+
+    # Telegram posts an update again (to whichever replica the balancer picks) when it saw no 200.
+    update = {"update_id": 5001, "message": {
+        "message_id": 1, "date": 0, "chat": {"id": READER, "type": "private", "first_name": "Ada"},
+        "from": {"id": READER, "is_bot": False, "first_name": "Ada"}, "text": "/subscribe",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 10}]}}
+    telegram.user(READER, "Ada")
+    headers = {SECRET_HEADER: derived_secret(telegram.token)}
+    async with aiohttp.ClientSession() as session:
+        async def post(base: str) -> int:
+            async with session.post(f"{base}/telegram/webhook", json=update, headers=headers) as response:
+                return response.status
+
+        assert await asyncio.gather(*(post(base) for base in [*bases, *bases])) == [200] * 4
+    # Slack retries an event, and a signed command is replayed, at both replicas.
+    mention, command = slack.app_mention("who lavrov", channel=CHANNEL), slack.slash_command("subscribe")
+    answers = await asyncio.gather(*(slack.deliver(f"{base}/slack/events", delivery)
+                                     for delivery in (mention, command) for base in [*bases, *bases]))
+    assert {a.status for a in answers} == {200}
+
+    [confirmed] = await telegram.wait_for_messages(READER, 1, within=10)
+    await slack.wait_for_messages(CHANNEL, 1, within=10)
+    await slack.wait_for_calls("response_url", 1, within=10)
+    await asyncio.sleep(2)  # time for a second copy, if one were coming
+    assert confirmed.text.startswith("Subscribed") and len(telegram.messages_in(READER)) == 1
+    assert [m.header() for m in slack.messages_in(CHANNEL) if m.via == "chat.postMessage"] == ["Sergey Lavrov"]
+    assert len(slack.calls_to("response_url")) == 1
+    for bot in bots:
+        bot.signal(signal.SIGTERM)
+    assert [await bot.wait(within=15) for bot in bots] == [0, 0]

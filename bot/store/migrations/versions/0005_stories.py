@@ -1,7 +1,7 @@
 """Many stories: the story a chat chose, and the generation of decks every replica reloads to.
 
 Revision ID: 0005_stories
-Revises: 0002_questions
+Revises: 0003_inbound
 Create Date: 2025-06-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from bot.store.models import UTCDateTime
 
 revision = "0005_stories"
-down_revision = "0002_questions"
+down_revision = "0003_inbound"
 branch_labels = None
 depends_on = None
 

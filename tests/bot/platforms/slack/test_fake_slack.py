@@ -5,9 +5,12 @@ Other tests (scheduler, runtime) rely on it, so its own behaviour is pinned here
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import aiohttp
 import pytest
+from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -146,3 +149,46 @@ async def test_response_urls_answer_like_hooks_slack_com(slack: FakeSlack) -> No
     assert (gone.status_code, gone.body) == (404, "no_service")
     [message] = slack.messages_in("C0GENERAL")
     assert message.text == "hi" and message.ephemeral_to is None
+
+
+async def test_requests_not_acked_in_time_are_retried_with_slacks_retry_headers(slack: FakeSlack) -> None:
+    """Slack's Events API dispatcher: three retries at most, each signed afresh and numbered."""
+    seen: list[dict[str, str]] = []
+
+    async def app(request: web.Request) -> web.Response:
+        seen.append(dict(request.headers))
+        if len(seen) == 1:
+            await asyncio.sleep(0.5)  # past the ack timeout
+        return web.Response(status=500 if len(seen) == 2 else 200)
+
+    runner = web.AppRunner(web.Application(), handle_signals=False)
+    runner.app.router.add_post("/slack/events", app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+    try:
+        outcomes = await slack.dispatch(url, slack.app_mention("hi"), ack_timeout=0.2, retry_delays=(0, 0, 0))
+    finally:
+        await runner.cleanup()
+    assert [o if isinstance(o, str) else o.status for o in outcomes] == ["http_timeout", 500, 200]
+    assert "X-Slack-Retry-Num" not in seen[0]
+    assert [(h["X-Slack-Retry-Num"], h["X-Slack-Retry-Reason"]) for h in seen[1:]] == [
+        ("1", "http_timeout"), ("2", "http_error")]
+    assert all(h["X-Slack-Signature"].startswith("v0=") for h in seen)
+
+
+async def test_socket_mode_envelopes_not_acked_are_sent_again(slack: FakeSlack) -> None:
+    async with aiohttp.ClientSession() as session, session.ws_connect(slack.socket.issue_url()) as ws:
+        assert (await ws.receive_json())["type"] == "hello"
+
+        async def app() -> list[dict[str, Any]]:
+            envelopes = [await ws.receive_json() for _ in range(2)]  # the first is left unacked
+            await ws.send_json({"envelope_id": envelopes[1]["envelope_id"]})
+            return envelopes
+
+        receiving = asyncio.create_task(app())
+        ack = await slack.socket.send(slack.app_mention("hi"), within=0.3, retries=2)
+        first, retry = await receiving
+    assert ack["envelope_id"] == retry["envelope_id"] != first["envelope_id"]
+    assert (first["retry_attempt"], retry["retry_attempt"], retry["retry_reason"]) == (0, 1, "timeout")
+    assert first["payload"]["event_id"] == retry["payload"]["event_id"]
