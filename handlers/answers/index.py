@@ -66,9 +66,9 @@ class AnswerIndex:
         self.names = _name_words((*deck.people, *deck.places))
         self.entries = tuple(self._facts()) + tuple(self._sentences())
         self.vocabulary = frozenset(c for e in self.entries for c in e.concepts) | frozenset(
-            concept(w) for c in deck.cards() for n in c.names() for w in words(n))
+            concept(w) for c in deck.cards() for n in _own_names(c) for w in words(n))
         known = {w for e in self.entries for w in words(e.text + " " + e.quote)}
-        known |= {w for c in deck.cards() for n in c.names() for w in words(n)}
+        known |= {w for c in deck.cards() for n in _own_names(c) for w in words(n)}
         self.literal = frozenset(stem(w) for w in known)
         self._spelling = sorted((known | set(CONCEPTS) | set(self.names)) - STOPWORDS)
         self._bm25 = bm25s.BM25()
@@ -160,6 +160,11 @@ def _literal(text: str) -> frozenset[str]:
 def _has_pronoun(text: str) -> bool:
     """ "he", "his": a sentence that names no one speaks of someone the one before named."""
     return bool({"he", "she", "his", "her", "him"} & set(text.lower().replace(",", " ").split()))
+
+
+def _own_names(card: AnyCard) -> tuple[str, ...]:
+    """The card's names in the deck's own language and its aliases: its translated names left out."""
+    return (card.label, *card.aliases)
 
 
 def _names_of(card: AnyCard) -> tuple[str, ...]:
