@@ -20,7 +20,7 @@ from handlers.answers.index import AnswerIndex, Entry, answer_index
 from handlers.answers.questions import Kind, Question, analyse
 from handlers.answers.words import tokens
 from handlers.context import Context
-from handlers.i18n import _
+from handlers.i18n import _, local
 from handlers.matching import PEOPLE, Lookup
 from handlers.reply import Reply, Section, echo
 
@@ -89,7 +89,7 @@ def _who(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
     if entry is None:
         return doesnt_say(b, q)
     person = _actor(b, entry, q)
-    return fact_reply(b, entry, person.name if person else None, person)
+    return fact_reply(b, entry, local(person.name) if person else None, person)
 
 
 def _actor(b: Briefing, entry: Entry, q: Question) -> PersonCard | None:
@@ -285,7 +285,7 @@ def fact_reply(b: Briefing, entry: Entry, title: str | None = None, card: AnyCar
     others = [index_card for index_card in _involved(b, entry) if index_card.id != card.id]
     follow = [(cards.short(card), cards.command_for(card)), (_("Source"), f"source {card.id}")]
     follow += [(cards.short(c), cards.command_for(c)) for c in others[:2]]
-    return Reply(title or card.label, (Section(entry.text),), cards.actions(*follow),
+    return Reply(title or cards.label(card), (Section(local(entry.text)),), cards.actions(*follow),
                  cards.source_of(b, entry.quote), topic=card.id)
 
 
@@ -305,7 +305,10 @@ def doesnt_say(b: Briefing, q: Question, line: str | None = None, related: Entry
     """The article does not answer: said in one line, with what it does cover."""
     sections = [Section(line or _line(q))]
     if related is not None:
-        sections.append(Section(_("What it says: “{quote}”").format(quote=related.quote)))
+        written_in = cards.quoted_in(b)
+        said = (_("What it says, in {language}: “{quote}”").format(language=written_in, quote=related.quote)
+                if written_in else _("What it says: “{quote}”").format(quote=related.quote))
+        sections.append(Section(said))
     sections.append(Section(covers(b)))
     follow = cards.actions((_("Who's who"), "who"), (_("When"), "when"), (_("Where"), "where"),
                            (_("What's at stake"), "stakes"), (_("Summary"), "summary"))
@@ -334,7 +337,7 @@ def _line(q: Question) -> str:
 
 def covers(b: Briefing) -> str:
     people = ", ".join(cards.surname(p) for p in b.deck.people)
-    places = ", ".join(p.name for p in b.deck.places)
+    places = ", ".join(local(p.name) for p in b.deck.places)
     return _("It covers: {people}; {places}; the dates of the events; what is at stake.").format(
         people=people, places=places)
 
