@@ -15,10 +15,13 @@ import contextlib
 import gettext
 from collections.abc import Iterator
 from contextvars import ContextVar
+from pathlib import Path
 
 from content.model import Wording
 
 ENGLISH = "en"
+DOMAIN = "messages"  # Babel's default domain: locale/<language>/LC_MESSAGES/messages.mo
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _current: ContextVar[tuple[gettext.NullTranslations, str]] = ContextVar(
     "translations", default=(gettext.NullTranslations(), ENGLISH))
 
@@ -56,3 +59,8 @@ def language() -> str:
 def local(text: str) -> str:
     """The editor's wording (a deck's `Wording`) in the current reader's language, else as written."""
     return text.in_language(language()) if isinstance(text, Wording) else text
+
+
+def catalogue(code: str) -> gettext.NullTranslations:
+    """The messages in language `code`; the messages as written where no catalogue is compiled."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, [code], fallback=True)

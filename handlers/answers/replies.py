@@ -9,6 +9,7 @@ article are never called "not in this briefing".
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Iterable
 
@@ -18,9 +19,9 @@ from handlers import briefing as cards
 from handlers import messages
 from handlers.answers.index import AnswerIndex, Entry, answer_index
 from handlers.answers.questions import Kind, Question, analyse
-from handlers.answers.words import tokens
+from handlers.answers.words import foreign_tokens, tokens
 from handlers.context import Context
-from handlers.i18n import _, local
+from handlers.i18n import ENGLISH, _, language, local
 from handlers.matching import PEOPLE, Lookup
 from handlers.reply import Reply, Section, echo
 
@@ -32,7 +33,7 @@ def respond(b: Briefing, text: str, ctx: Context, kind: Kind | None = None) -> R
     index = answer_index(b)
     q = analyse(index, text, kind)
     reply = _answer(b, index, q, ctx)
-    if q.language != "en":
+    if q.language != language() and language() == ENGLISH:  # asked in a language not answered in
         note = Section(_("I answer in English, the language of the article."))
         reply = dataclasses.replace(reply, sections=(*reply.sections, note))
     return reply
@@ -83,9 +84,9 @@ def _who(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
             return cards.person_reply(b, holders[0])
         if holders:
             return cards.not_found(b, Lookup("ambiguous", q.rest, None, tuple(holders)), q.rest, ())
-    if q.copular:  # "who is Turkey's president?": a role the article gives no one
-        return doesnt_say(b, q)
-    entry = best(index, q, whole=True, people_first=True)
+    if q.copular and q.language == "en":  # "who is Turkey's president?": a role the article gives no one
+        return doesnt_say(b, q)  # (without a copula, "кто поблагодарил…" may be a deed: searched below)
+    entry = best(index, q, whole=q.language == "en", people_first=True)
     if entry is None:
         return doesnt_say(b, q)
     person = _actor(b, entry, q)
@@ -193,9 +194,19 @@ def _topic(index: AnswerIndex, q: Question) -> AnyCard | None:
     """A card whose very names are what the question asks about ("что на кону?": the stakes)."""
     key = set(q.key)
     found = [c for c in index.cards.values()
-             if not isinstance(c, PersonCard) and key <= set(tokens(" ".join(c.names())))]
+             if not isinstance(c, PersonCard) and key <= _naming(c)]
     found.sort(key=lambda c: c.id != index.briefing.deck.main_event)  # the story's own event first
     return found[0] if found else None
+
+
+def _naming(card: AnyCard) -> frozenset[str]:
+    return _concepts_of_names(" ".join(card.names()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _concepts_of_names(names: str) -> frozenset[str]:
+    """The concepts of a card's names, its translated names read as another language's words."""
+    return frozenset(tokens(names)) | frozenset(foreign_tokens(names))
 
 
 def _named(b: Briefing, index: AnswerIndex, q: Question, ctx: Context, kinds: frozenset[str] | None) -> Reply:

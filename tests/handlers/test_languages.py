@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from content.loader import Briefing
-from handlers import posts
+from handlers import posts, router
 from handlers.clock import FixedClock
 from handlers.context import Context
-from handlers.i18n import local, speaking
+from handlers.i18n import language, local, speaking
 from handlers.reply import Reply
 from handlers.router import answer
 from tests.content.test_languages import one_language
@@ -223,6 +223,79 @@ async def test_a_deck_without_the_readers_language_shows_its_own_wording_and_sti
 ])
 async def test_a_name_in_another_script_finds_its_card(ask: Ask, text: str, title: str) -> None:
     assert (await ask(text)).title == title
+
+
+# --- plain questions in Ukrainian and Russian --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "title", "wording"), [
+    pytest.param("хто такий Лавров?", "Сергій Лавров", "Міністр закордонних справ Росії", id="uk-who-is"),
+    pytest.param("хто очолює делегацію?", "Володимир Мединський", "Очолює російську делегацію", id="uk-who-leads"),
+    pytest.param("коли переговори?", "Другий раунд переговорів Росії та України в Стамбулі",
+                 "Туреччина приймає переговори.", id="uk-when"),
+    pytest.param("що сказав Трамп про санкції?", "Дональд Трамп", "нових санкцій проти Росії", id="uk-what"),
+    pytest.param("кто такой Лавров?", "Сергей Лавров", "Министр иностранных дел России", id="ru-who-is"),
+    pytest.param("кто возглавляет делегацию?", "Владимир Мединский", "Возглавляет российскую делегацию",
+                 id="ru-who-leads"),
+    pytest.param("где пройдут переговоры?", "Стамбул", "Место, где 2 июня 2025 года", id="ru-where"),
+    pytest.param("кто поблагодарил Турцию?", "Сергей Лавров", "поблагодарил Турцию", id="ru-who-did"),
+])
+async def test_a_question_in_ukrainian_or_russian_is_answered_in_it(
+        ask: Ask, briefing: Briefing, question: str, title: str, wording: str) -> None:
+    reply = await ask(question)
+    assert reply.title == title
+    assert wording in reply.plain_text()
+    assert "I answer in English" not in reply.plain_text()
+    quotes_in_english(reply, briefing)
+
+
+async def test_a_question_in_turkish_is_answered_in_english_and_says_so(ask: Ask) -> None:
+    reply = await ask("müzakereler nerede?")
+    assert reply.title == "Istanbul"
+    assert reply.sections[-1].text == "I answer in English, the language of the article."
+
+
+async def test_a_command_keeps_the_readers_language_whatever_script_its_words_are_in(ask: Ask) -> None:
+    assert (await ask("/who Лавров")).title == "Sergey Lavrov"
+    with reading("uk"):
+        assert (await ask("/who Лавров")).title == "Сергій Лавров"
+
+
+async def test_a_bare_cyrillic_name_is_read_in_the_readers_language_when_it_is_one_of_the_two(ask: Ask) -> None:
+    assert (await ask("Лавров")).title == "Сергей Лавров"  # no letter says Ukrainian: Russian
+    with reading("uk"):
+        assert (await ask("Лавров")).title == "Сергій Лавров"
+    assert (await ask("Путін")).title == "Володимир Путін"  # "і" is Ukrainian
+
+
+async def test_an_english_question_keeps_the_readers_own_language(ask: Ask) -> None:
+    with reading("ru"):
+        reply = await ask("who is Lavrov?")
+    assert reply.title == "Сергей Лавров"
+
+
+class Marking(gettext.NullTranslations):
+    """A stand-in catalogue whose every message says it was used."""
+
+    def gettext(self, message: str) -> str:
+        return f"[{language()}] {message}"
+
+
+async def test_a_question_is_answered_with_its_languages_catalogue(
+        ask: Ask, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def catalogue(code: str) -> gettext.NullTranslations:
+        asked.append(code)
+        return Marking()
+
+    monkeypatch.setattr(router, "catalogue", catalogue)
+    reply = await ask("хто такий Лавров?")
+    assert asked == ["uk"]
+    assert reply.title == "Сергій Лавров"
+    assert reply.sections[0].fields[0].label == "[uk] Role"
+    english = await ask("who is Lavrov?")
+    assert asked == ["uk"] and english.sections[0].fields[0].label == "Role"
 
 
 # --- scheduled posts ---------------------------------------------------------------------------------
