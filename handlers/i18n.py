@@ -5,7 +5,8 @@ Messages are written in English in the code and extracted from `_()`, `ngettext(
 or one post, not of the process: `speaking(translations, language)` sets it for the code that runs
 inside it, through a context variable, so answers to readers of different languages on one event
 loop never mix; `language()` names it (for what gettext does not cover: the deck's own wording,
-dates). Outside any `speaking()` block the messages stay as written, in English.
+dates), and `local()` gives the deck's wording in it. Outside any `speaking()` block the messages
+stay as written, in English, and the deck as its editor wrote it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,13 @@ import contextlib
 import gettext
 from collections.abc import Iterator
 from contextvars import ContextVar
+from pathlib import Path
+
+from content.model import Wording
 
 ENGLISH = "en"
+DOMAIN = "messages"  # Babel's default domain: locale/<language>/LC_MESSAGES/messages.mo
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _current: ContextVar[tuple[gettext.NullTranslations, str]] = ContextVar(
     "translations", default=(gettext.NullTranslations(), ENGLISH))
 
@@ -48,3 +54,13 @@ def speaking(translations: gettext.NullTranslations, language: str = ENGLISH) ->
 def language() -> str:
     """The current reader's language code ("en", "uk", "ru")."""
     return _current.get()[1]
+
+
+def local(text: str) -> str:
+    """The editor's wording (a deck's `Wording`) in the current reader's language, else as written."""
+    return text.in_language(language()) if isinstance(text, Wording) else text
+
+
+def catalogue(code: str) -> gettext.NullTranslations:
+    """The messages in language `code`; the messages as written where no catalogue is compiled."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, [code], fallback=True)

@@ -21,7 +21,7 @@ from content.model import Precision
 from handlers import eventtime, messages, timefmt
 from handlers.briefing import actions
 from handlers.context import ChatService, ChatSettings, Context, Preferences, UpcomingPost
-from handlers.i18n import N_, _, ngettext
+from handlers.i18n import N_, _, local, ngettext
 from handlers.registry import Query, command
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section, echo
@@ -105,7 +105,7 @@ def describe(b: Briefing, settings: Preferences, zone: ZoneInfo) -> list[str]:
             line = (_("Countdown reminders for {event}: {offsets} at {time} ({zone})")
                     if event.precision == "day" else _("Countdown reminders for {event}: {offsets} ({zone})"))
             offsets = describe_offsets(settings.offsets, event.precision)
-            lines.append(line.format(event=event.title, offsets=offsets,
+            lines.append(line.format(event=local(event.title), offsets=offsets,
                                      time=timefmt.time_of_day(settings.remind_at), zone=zone.key))
     if settings.daily_at is not None:
         at = timefmt.time_of_day(settings.daily_at)
@@ -173,7 +173,7 @@ def hour_offsets_left_out(b: Briefing, chosen: tuple[str, ...] | None) -> tuple[
     if not chosen:
         return ()
     hours = [o.token for o in (Offset.parse(t) for t in chosen) if o.days is None]
-    undated = [e.title for e in reminder_events(b) if e.precision == "day"]
+    undated = [local(e.title) for e in reminder_events(b) if e.precision == "day"]
     if not hours or not undated:
         return ()
     text = _("Left out: {offsets}. {event} has no announced time of day, so only whole-day reminders "
