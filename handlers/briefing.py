@@ -28,6 +28,9 @@ EVENTS = frozenset({"event"})
 POSITIONS = frozenset({"position"})
 _SHORT = 160  # a fact's text as a list shows it
 _LANGUAGES = {"en": N_("English"), "ru": N_("Russian"), "uk": N_("Ukrainian"), "tr": N_("Turkish")}
+# The same, as the end of a sentence: "the article on …, in English".
+_WRITTEN_IN = {"en": N_("in English"), "ru": N_("in Russian"), "uk": N_("in Ukrainian"),
+               "tr": N_("in Turkish")}
 
 
 def source(b: Briefing, *facts: Fact) -> Source:
@@ -43,13 +46,16 @@ def source_of(b: Briefing, *quotes: str) -> Source:
     topic = local(b.deck.title)
     article = _("The article on {topic}").format(topic=topic)
     if (written_in := quoted_in(b)) is not None:
-        article = _("The article on {topic}, in {language}").format(topic=topic, language=written_in)
+        article = _("The article on {topic}, {written_in}").format(topic=topic, written_in=written_in)
     return Source(article, as_of(b), tuple(dict.fromkeys(quotes)))
 
 
 def quoted_in(b: Briefing) -> str | None:
-    """The name of the article's language when the reader reads another: quotes stay in the article's."""
-    return language_name(b.seed.language) if language() != b.seed.language else None
+    """'in English': the article's language, when the reader reads another (quotes stay in it)."""
+    if language() == b.seed.language:
+        return None
+    phrase = _WRITTEN_IN.get(b.seed.language)
+    return _(phrase) if phrase else _("in {language}").format(language=b.seed.language)
 
 
 def as_of(b: Briefing) -> str:
@@ -421,7 +427,7 @@ def card_source(b: Briefing, card: AnyCard) -> Reply:
                    for _path, fact in card.facts())
     written_in = quoted_in(b)
     lead = () if written_in is None else (
-        Section(_("The passages are the article's own words, in {language}.").format(language=written_in)),)
+        Section(_("The passages are the article's own words, {written_in}.").format(written_in=written_in)),)
     return Reply(
         _("Source: {topic}").format(topic=label(card)),
         (*lead, *quoted),

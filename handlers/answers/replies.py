@@ -535,7 +535,7 @@ def doesnt_say(b: Briefing, q: Question, line: str | None = None, related: Entry
     sections = [Section(line or _line(q))]
     if related is not None:
         written_in = cards.quoted_in(b)
-        said = (_("What it says, in {language}: “{quote}”").format(language=written_in, quote=related.quote)
+        said = (_("What it says, {written_in}: “{quote}”").format(written_in=written_in, quote=related.quote)
                 if written_in else _("What it says: “{quote}”").format(quote=related.quote))
         sections.append(Section(said))
     if cover:

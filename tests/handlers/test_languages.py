@@ -19,7 +19,7 @@ from content.loader import Briefing
 from handlers import posts, router
 from handlers.clock import FixedClock
 from handlers.context import Context
-from handlers.i18n import language, local, speaking
+from handlers.i18n import _, language, local, speaking
 from handlers.reply import Reply
 from handlers.router import answer
 from tests.content.test_languages import one_language
@@ -81,7 +81,9 @@ def reading(code: str) -> Iterator[None]:
 def quotes_in_english(reply: Reply, b: Briefing) -> None:
     assert reply.source is not None and reply.source.quotes
     assert all(q in b.article for q in reply.source.quotes)
-    assert reply.source.article.endswith(NOTE)
+    with reply.in_its_language():  # the note as the reader reads it ("англійською" with the catalogue)
+        note = _(NOTE)
+    assert reply.source.article.endswith(note)
 
 
 # --- every command, in Ukrainian and in Russian ----------------------------------------------------
