@@ -31,7 +31,8 @@ QUESTIONS = [
     "who proposed the second round?", "what was Trump's position on sanctions?",
     "what was the purpose of Fidan's trip?", "what would a failure of the talks mean?",
     "/who presidential aide", "has a ceasefire been agreed?", "who is Turkey's president?",
-    "кто возглавляет делегацию?", "when was the proposal made?", "where did Fidan meet Lavrov?",
+    "кто возглавляет делегацию?", "хто подякував Туреччині?", "какова позиция США по санкциям?",
+    "when was the proposal made?", "where did Fidan meet Lavrov?",
     "how many people died in the war?", "wat was the purpos of fidans visit", "is turkey hosting the talks",
     "what does Zelensky think about the memorandum and the sanctions and the talks " * 5,
 ]

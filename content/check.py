@@ -1,4 +1,4 @@
-"""Checks of a deck against its seed: provenance, names, references and dates."""
+"""Checks of a deck against its seed: provenance, names, languages, references and dates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from content import dates
 from content.errors import Problem
-from content.model import AnyCard, Deck, EventCard, PersonCard, Seed
+from content.model import AnyCard, Deck, EventCard, PersonCard, Seed, Wording
 from content.text import fold
 
 
@@ -33,15 +33,26 @@ def _quotes(deck: Deck, card: AnyCard, article: str) -> list[Problem]:
     return problems
 
 
+def _named(card: AnyCard) -> list[tuple[str, str]]:
+    """(field, name) for every name of `card`: its label, the label's translations, its aliases."""
+    label = card.label
+    named = [("label", label)]
+    if isinstance(label, Wording):
+        field = next((name for name in type(card).model_fields if getattr(card, name) is label), "label")
+        named.extend((f"{field}.{code}", text) for code, text in label.texts.items()
+                     if code != label.language)
+    named.extend((f"aliases[{i}]", alias) for i, alias in enumerate(card.aliases))
+    return named
+
+
 def _names(deck: Deck) -> list[Problem]:
     owner: dict[str, str] = {}
     problems = []
     for card in deck.cards():
         # The same name in two scripts ("Lavrov", "Лавров") folds to one key: that is fine
         # within a card, and a collision between two cards.
-        for i, name in enumerate(card.names()):
+        for field, name in _named(card):
             key = fold(name)
-            field = "label" if i == 0 else f"aliases[{i - 1}]"
             if not key:
                 problems.append(Problem(deck.id, f"name {name!r} has no letters or digits", card.id, field))
             elif key in owner and owner[key] != card.id:
@@ -75,6 +86,20 @@ def _event(deck: Deck, event: EventCard, as_of: dt.date) -> list[Problem]:
     return problems
 
 
+def _languages(deck: Deck) -> list[Problem]:
+    """Wording missing a language the deck declares, or given in one it does not."""
+    declared = deck.languages
+    problems = []
+    for card, field, wording in deck.wordings():
+        missing = [code for code in declared if code not in wording.texts]
+        if missing:
+            problems.append(Problem(deck.id, f"no wording in {', '.join(missing)} (the deck declares "
+                                    f"{', '.join(declared)})", card, field))
+        problems.extend(Problem(deck.id, f"wording in {code!r}, a language the deck does not declare",
+                                card, field) for code in wording.texts if code not in declared)
+    return problems
+
+
 def _ordering_cycles(deck: Deck) -> list[Problem]:
     problems = []
     for event in deck.events:
@@ -101,6 +126,7 @@ def check_deck(deck: Deck, seed: Seed, article: str) -> list[Problem]:
             problems.append(Problem(deck.id, f"name {card.name!r} does not occur in the seed",
                                     card.id, "name"))
     problems.extend(_names(deck))
+    problems.extend(_languages(deck))
     for event in deck.events:
         problems.extend(_event(deck, event, seed.as_of))
     problems.extend(_ordering_cycles(deck))

@@ -9,7 +9,7 @@ from content.model import AnyCard, EventCard, Fact, PersonCard, PlaceCard, Posit
 from handlers import eventtime, messages, timefmt
 from handlers.answers.index import answer_index
 from handlers.context import Context
-from handlers.i18n import N_, _, ngettext
+from handlers.i18n import N_, _, language, local, ngettext
 from handlers.matching import PEOPLE, Lookup, index
 from handlers.registry import REGISTRY, Query, command
 from handlers.reply import (
@@ -28,6 +28,9 @@ EVENTS = frozenset({"event"})
 POSITIONS = frozenset({"position"})
 _SHORT = 160  # a fact's text as a list shows it
 _LANGUAGES = {"en": N_("English"), "ru": N_("Russian"), "uk": N_("Ukrainian"), "tr": N_("Turkish")}
+# The same, as the end of a sentence: "the article on …, in English".
+_WRITTEN_IN = {"en": N_("in English"), "ru": N_("in Russian"), "uk": N_("in Ukrainian"),
+               "tr": N_("in Turkish")}
 
 
 def source(b: Briefing, *facts: Fact) -> Source:
@@ -40,8 +43,19 @@ def source_of(b: Briefing, *quotes: str) -> Source:
     The seed's title is the editor's, not the article's headline, so it is never shown as one;
     the article's date is the latest date it reports, and is said to be.
     """
-    article = _("The article on {topic}").format(topic=b.deck.title)
+    topic = local(b.deck.title)
+    article = _("The article on {topic}").format(topic=topic)
+    if (written_in := quoted_in(b)) is not None:
+        article = _("The article on {topic}, {written_in}").format(topic=topic, written_in=written_in)
     return Source(article, as_of(b), tuple(dict.fromkeys(quotes)))
+
+
+def quoted_in(b: Briefing) -> str | None:
+    """'in English': the article's language, when the reader reads another (quotes stay in it)."""
+    if language() == b.seed.language:
+        return None
+    phrase = _WRITTEN_IN.get(b.seed.language)
+    return _(phrase) if phrase else _("in {language}").format(language=b.seed.language)
 
 
 def as_of(b: Briefing) -> str:
@@ -49,13 +63,19 @@ def as_of(b: Briefing) -> str:
 
 
 def surname(person: PersonCard) -> str:
-    return person.name.split()[-1]
+    """The person's surname as the reader reads it ("Лавров" in Ukrainian)."""
+    return local(person.name).split()[-1]
+
+
+def label(card: AnyCard) -> str:
+    """A card's name as the reader reads it: the summary's in the reader's words, others the editor's."""
+    return _("Summary") if isinstance(card, SummaryCard) else local(card.label)
 
 
 def command_for(card: AnyCard) -> str:
-    """The command that shows `card` in full."""
+    """The command that shows `card` in full, in the deck's own words (what buttons send)."""
     if isinstance(card, PersonCard):
-        return f"who {surname(card).lower()}"
+        return f"who {card.name.split()[-1].lower()}"
     if isinstance(card, PlaceCard):
         return f"where {card.name.lower()}"
     if isinstance(card, EventCard):
@@ -72,9 +92,10 @@ def actions(*pairs: tuple[str, str]) -> tuple[Action, ...]:
 
 
 def short(card: AnyCard) -> str:
-    """A button-sized name: a person's full name, else the card's first alias."""
-    if isinstance(card, PersonCard) or not card.aliases:
-        return clip(card.label, 40)
+    """A button-sized name: a person's full name, else the card's first alias (in the deck's language)."""
+    name = label(card)
+    if isinstance(card, PersonCard) or not card.aliases or name != card.label:
+        return clip(name, 40)
     return clip(card.aliases[0][:1].upper() + card.aliases[0][1:], 40)
 
 
@@ -100,7 +121,7 @@ def not_found(b: Briefing, found: Lookup, raw: str, listing: tuple[AnyCard, ...]
                      tone="notice")
     offered = found.candidates or listing
     lead = _("Did you mean:") if found.candidates else _("It covers:")
-    bullets = tuple(c.label for c in offered)
+    bullets = tuple(label(c) for c in offered)
     if answer_index(b).occurs(raw):  # the article has these words: they are just not such a card
         text = _(messages.IN_ARTICLE_TEXT).format(name=name)
         return Reply(_("Not one of these"), (Section(text), Section(lead, bullets=bullets)),
@@ -115,16 +136,16 @@ def not_found(b: Briefing, found: Lookup, raw: str, listing: tuple[AnyCard, ...]
 
 def examples(b: Briefing) -> tuple[str, ...]:
     people = b.deck.people
-    first = surname(people[0]) if people else "…"
+    first = f"/{command_for(people[0])}" if people else "/who"
     second = surname(people[-1]) if people else "…"
-    return (f"/who {first.lower()}", "/when", _("who is {name}?").format(name=second), _("where?"))
+    return (first, "/when", _("who is {name}?").format(name=second), _("where?"))
 
 
 @command("start", N_("What this bot is and what to ask it"))
 def start(b: Briefing, q: Query, ctx: Context) -> Reply:
     main = b.deck.main
     intro = _("I answer questions about one news article, on {topic}, {as_of}. Every answer shows the "
-              "passage it comes from; ask in plain words.").format(topic=b.deck.title, as_of=as_of(b))
+              "passage it comes from; ask in plain words.").format(topic=local(b.deck.title), as_of=as_of(b))
     line = eventtime.countdown_line(b.deck, main, ctx.now(), ctx.zone, b.seed.as_of)
     sections = [Section(intro), Section(line), Section(_("Try:"), bullets=examples(b))]
     others = len(ctx.stories) - 1 if ctx.stories is not None else 0
@@ -133,7 +154,7 @@ def start(b: Briefing, q: Query, ctx: Context) -> Reply:
                                          "I follow {n} other stories too: /stories lists them.", others
                                          ).format(n=others)))
     return Reply(
-        _("Briefing: {topic}").format(topic=b.deck.title),
+        _("Briefing: {topic}").format(topic=local(b.deck.title)),
         tuple(sections),
         actions((_("Summary"), "summary"), (_("When"), "when"), (_("Who's who"), "who"), (_("Help"), "help")),
         topic=main.id,
@@ -165,8 +186,8 @@ def summary_reply(b: Briefing, ctx: Context) -> Reply:
     card: SummaryCard = b.deck.summary
     line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), ctx.zone, b.seed.as_of)
     return Reply(
-        card.headline.text,
-        (Section(bullets=tuple(f.text for f in card.bullets)), Section(line)),
+        local(card.headline.text),
+        (Section(bullets=tuple(local(f.text) for f in card.bullets)), Section(line)),
         actions((_("Who's who"), "who"), (_("When"), "when"), (_("Timeline"), "timeline"),
                 (_("What's at stake"), "stakes"), (_("Sources"), "source summary")),
         source(b, card.headline),
@@ -178,13 +199,13 @@ def summary_reply(b: Briefing, ctx: Context) -> Reply:
 
 
 def person_reply(b: Briefing, person: PersonCard) -> Reply:
-    fields = [Field(_("Role"), person.role.text)]
+    fields = [Field(_("Role"), local(person.role.text))]
     if person.affiliation is not None:
-        fields.append(Field(_("Affiliation"), person.affiliation.text))
-    did = Section(heading=_("In this story"), bullets=tuple(f.text for f in person.did))
+        fields.append(Field(_("Affiliation"), local(person.affiliation.text)))
+    did = Section(heading=_("In this story"), bullets=tuple(local(f.text) for f in person.did))
     others = tuple(p for p in b.deck.people if p.id != person.id)[:2]
     return Reply(
-        person.name,
+        local(person.name),
         (Section(fields=tuple(fields)), did),
         actions((_("Source"), f"source {person.id}"), *((surname(p), command_for(p)) for p in others),
                 (_("Who's who"), "who"), (_("Timeline"), "timeline")),
@@ -194,7 +215,7 @@ def person_reply(b: Briefing, person: PersonCard) -> Reply:
 
 
 def people_reply(b: Briefing) -> Reply:
-    bullets = tuple(f"{p.name} — {p.role.text}" for p in b.deck.people)
+    bullets = tuple(f"{local(p.name)} — {local(p.role.text)}" for p in b.deck.people)
     return Reply(_("People in this briefing"), (Section(bullets=bullets),), card_actions(b.deck.people),
                  source(b, *(p.role for p in b.deck.people)))
 
@@ -223,7 +244,7 @@ def event_reply(b: Briefing, event: EventCard, ctx: Context) -> Reply:
     now = ctx.now()
     s = eventtime.standing(b.deck, event, now, ctx.zone)
     place = b.deck.place(event.place)
-    at = _("{date}, in {place}").format(date=s.date, place=place.name) if place else s.date
+    at = _("{date}, in {place}").format(date=s.date, place=local(place.name)) if place else s.date
     past_unreported = s.state == "passed" and not eventtime.reported(event, b.seed.as_of)
     lead = {
         "upcoming": _("{relative}: {date}.").format(relative=s.relative[:1].upper() + s.relative[1:],
@@ -240,18 +261,18 @@ def event_reply(b: Briefing, event: EventCard, ctx: Context) -> Reply:
     if event.zone is not None and start is not None and event.precision == "day":
         fields.append(Field(_("Timezone"), timefmt.zone_label(event.zone, start)))
     if place is not None:
-        fields.append(Field(_("Place"), place.name))
+        fields.append(Field(_("Place"), local(place.name)))
     window = eventtime.reader_window(event, ctx.zone)
     if window:
         fields.append(Field(_("In your timezone"), window))
     sections = [Section(lead, fields=tuple(fields)),
-                Section(heading=_("What"), bullets=tuple(f.text for f in event.what))]
+                Section(heading=_("What"), bullets=tuple(local(f.text) for f in event.what))]
     if past_unreported:
         sections.append(Section(
             _("This briefing is as of {date}: it does not report whether this took place as planned "
               "or how it went.").format(date=timefmt.long_date(b.seed.as_of))))
     return Reply(
-        event.title,
+        local(event.title),
         tuple(sections),
         actions((_("Countdown"), "countdown"), (_("Where"), "where"), (_("Timeline"), "timeline"),
                 (_("Source"), f"source {event.id}")),
@@ -274,7 +295,7 @@ def countdown(b: Briefing, q: Query, ctx: Context) -> Reply:
     follow = [(_("When"), "when"), (_("Timeline"), "timeline")]
     if upcoming:
         follow.insert(0, (_("Remind this chat"), "subscribe"))
-    return Reply(_("Countdown: {event}").format(event=event.title), (Section(line),), actions(*follow),
+    return Reply(_("Countdown: {event}").format(event=local(event.title)), (Section(line),), actions(*follow),
                  source(b, event.when), topic=event.id)
 
 
@@ -309,7 +330,7 @@ def timeline(b: Briefing, q: Query, ctx: Context) -> Reply:
         if s.state in ("upcoming", "today") and marker not in bullets:
             bullets.append(marker)
         rel = f" ({s.relative})" if s.relative else ""
-        bullets.append(f"{s.date}{rel} — {event.title}")
+        bullets.append(f"{s.date}{rel} — {local(event.title)}")
     if marker not in bullets:
         bullets.append(marker)
     return Reply(
@@ -328,17 +349,17 @@ def place_reply(b: Briefing, place: PlaceCard, ctx: Context) -> Reply:
     fields = [Field(_("Timezone"), timefmt.zone_label(place.zone, now)),
               Field(_("Local time now"), timefmt.local_moment(now, place.zone))]
     events = [e for e in b.deck.events if e.place == place.id]
-    fields.extend(Field(_("Event"), f"{e.title} — {eventtime.date_text(b.deck, e, ctx.zone)}")
+    fields.extend(Field(_("Event"), f"{local(e.title)} — {eventtime.date_text(b.deck, e, ctx.zone)}")
                   for e in events)
     others = tuple(p for p in b.deck.places if p.id != place.id)
-    sections = [Section(place.role.text, fields=tuple(fields))]
+    sections = [Section(local(place.role.text), fields=tuple(fields))]
     if others:
-        sections.append(Section(heading=_("Other places in this briefing"),
-                                bullets=tuple(f"{p.name} — {clip(p.role.text, _SHORT)}" for p in others)))
+        sections.append(Section(heading=_("Other places in this briefing"), bullets=tuple(
+            f"{local(p.name)} — {clip(local(p.role.text), _SHORT)}" for p in others)))
     return Reply(
-        place.name,
+        local(place.name),
         tuple(sections),
-        actions(*((p.name, command_for(p)) for p in others), (_("When"), "when"),
+        actions(*((local(p.name), command_for(p)) for p in others), (_("When"), "when"),
                 (_("Source"), f"source {place.id}")),
         source(b, place.role),
         topic=place.id,
@@ -366,16 +387,16 @@ def where(b: Briefing, q: Query, ctx: Context) -> Reply:
 
 
 def position_reply(b: Briefing, position: PositionCard) -> Reply:
-    names = [p.name for p in b.deck.people if p.id in position.people]
-    fields = [Field(_("Held by"), position.holder)]
+    names = [local(p.name) for p in b.deck.people if p.id in position.people]
+    fields = [Field(_("Held by"), local(position.holder))]
     if names:
         fields.append(Field(_("People"), ", ".join(names)))
-    sections = [Section(position.statement.text, fields=tuple(fields))]
+    sections = [Section(local(position.statement.text), fields=tuple(fields))]
     if position.details:
-        sections.append(Section(bullets=tuple(f.text for f in position.details)))
+        sections.append(Section(bullets=tuple(local(f.text) for f in position.details)))
     people = [p for p in b.deck.people if p.id in position.people]
     return Reply(
-        position.title,
+        local(position.title),
         tuple(sections),
         actions((_("Source"), f"source {position.id}"), *((surname(p), command_for(p)) for p in people),
                 (_("What's at stake"), "stakes")),
@@ -392,8 +413,8 @@ def stakes(b: Briefing, q: Query, ctx: Context) -> Reply:
         if isinstance(card, PositionCard):
             return position_reply(b, card)
         return not_found(b, found, q.args, b.deck.positions)
-    sections = tuple(Section(clip(p.statement.text, _SHORT), heading=f"{p.title} ({p.holder})")
-                     for p in b.deck.positions)
+    sections = tuple(Section(clip(local(p.statement.text), _SHORT),
+                             heading=f"{local(p.title)} ({local(p.holder)})") for p in b.deck.positions)
     return Reply(_("What's at stake"), sections, card_actions(b.deck.positions),
                  source(b, *(p.statement for p in b.deck.positions)))
 
@@ -402,11 +423,14 @@ def stakes(b: Briefing, q: Query, ctx: Context) -> Reply:
 
 
 def card_source(b: Briefing, card: AnyCard) -> Reply:
-    facts = card.facts()
-    sections = tuple(Section(f"“{fact.quote}”", heading=clip(fact.text, _SHORT)) for _, fact in facts)
+    quoted = tuple(Section(f"“{fact.quote}”", heading=clip(local(fact.text), _SHORT))
+                   for _path, fact in card.facts())
+    written_in = quoted_in(b)
+    lead = () if written_in is None else (
+        Section(_("The passages are the article's own words, {written_in}.").format(written_in=written_in)),)
     return Reply(
-        _("Source: {topic}").format(topic=card.label),
-        sections,
+        _("Source: {topic}").format(topic=label(card)),
+        (*lead, *quoted),
         actions((_("Back to the card"), command_for(card)), (_("The article"), "source")),
         source_of(b),
         topic=card.id,

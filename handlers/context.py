@@ -58,6 +58,7 @@ class ChatSettings(Preferences):
 
     timezone: str | None = None  # IANA name; None: each event's own zone (or the bot's --tz)
     stopped: str | None = None  # why posting stopped when the chat did not ask (bot removed, …)
+    language: str | None = None  # chosen with /language ("uk"); None: each reader's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +100,24 @@ class ChatService(Protocol):
         """The id of the story the chat chose (None: it chose none); every command reads it too."""
         ...
 
+    async def language(self, chat: ChatRef) -> str | None:
+        """The language the chat chose (None: each reader's own); every answer reads it too."""
+        ...
+
+    async def set_language(self, chat: ChatRef, language: str | None) -> ChatSettings:
+        """Answer everyone in this chat, and word its posts, in `language`; None: each reader's own."""
+        ...
+
     async def set_story(self, chat: ChatRef, deck: str | None) -> None:
         """Follow story `deck` in this chat (every topic of it); None: back to the default story."""
         ...
 
     async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
                         remind_at: dt.time | None) -> ChatSettings:
-        """Turn countdown reminders on (offsets None: the defaults; remind_at None: keep the time)."""
+        """Turn countdown reminders on (offsets None: the defaults; remind_at None: keep the time).
+
+        The subscription keeps the language it is made in (`handlers.i18n.language()`): its posts
+        are worded in it when the chat chose none."""
         ...
 
     async def unsubscribe(self, chat: ChatRef) -> bool:
@@ -141,6 +153,7 @@ class Context:
     chats: ChatService | None = None
     may_manage: Permission | None = None  # may the sender change this chat's settings?
     stories: Stories | None = None  # every story served (read-only); None: the deck alone
+    reader_language: str = "en"  # the reader's own (as their platform tells it, else the bot's default)
 
     def now(self) -> dt.datetime:
         return self.clock.now()

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from content.model import Deck, EventCard
 from handlers import timefmt
-from handlers.i18n import _
+from handlers.i18n import _, local
 
 UTC = ZoneInfo("UTC")
 State = Literal["upcoming", "today", "passed", "undated"]
@@ -66,7 +66,7 @@ def date_text(deck: Deck, event: EventCard, reader: ZoneInfo | None = None) -> s
         return _("Date not given")
     # The article orders the event against another one, and gives no date of its own: say so,
     # relative to that event, never as a date bound the article does not state.
-    title = other.title
+    title = local(other.title)
     dated = anchor(deck, other)
     when = f" ({date_text(deck, other, reader)})" if dated is not None else ""
     text = _("Before {event}") if event.precision == "before" else _("After {event}")
@@ -119,18 +119,19 @@ def countdown_line(
 ) -> str:
     """One line on how far away the event is: the text of /countdown and of every reminder."""
     s = standing(deck, event, now, reader)
+    title = local(event.title)
     date = _("{date} (time of day not announced)").format(date=s.date) if event.precision == "day" else s.date
     if s.state == "undated":
         return _("{event}: {date}; the article gives no date.").format(
-            event=event.title, date=s.date[0].lower() + s.date[1:])
+            event=title, date=s.date[0].lower() + s.date[1:])
     if s.state == "today":
-        return _("Today: {event}, {date}.").format(event=event.title, date=date)
+        return _("Today: {event}, {date}.").format(event=title, date=date)
     if s.state == "upcoming":
         if s.days == 1:
-            return _("Tomorrow: {event}, {date}.").format(event=event.title, date=date)
+            return _("Tomorrow: {event}, {date}.").format(event=title, date=date)
         left = timefmt.distance(s.days) if s.days is not None else timefmt.span(s.left or dt.timedelta(0))
-        return _("{time} to go: {event}, {date}.").format(time=left, event=event.title, date=date)
+        return _("{time} to go: {event}, {date}.").format(time=left, event=title, date=date)
     if reported(event, as_of):
-        return _("{event}: {date}, {relative}.").format(event=event.title, date=s.date, relative=s.relative)
+        return _("{event}: {date}, {relative}.").format(event=title, date=s.date, relative=s.relative)
     return _("The countdown is over: {event} was scheduled for {date}, {relative}.").format(
-        event=event.title, date=s.date, relative=s.relative)
+        event=title, date=s.date, relative=s.relative)

@@ -13,14 +13,14 @@ from content.loader import Briefing
 from content.model import EventCard
 from handlers import eventtime
 from handlers.briefing import actions, source
-from handlers.i18n import _
+from handlers.i18n import _, local
 from handlers.reply import Reply, Section
 
 
 def reminder(b: Briefing, event: EventCard, now: dt.datetime, reader: ZoneInfo | None) -> Reply:
     """How far away `event` is at `now`, with the quote that dates it."""
     return Reply(
-        _("Reminder: {event}").format(event=event.title),
+        _("Reminder: {event}").format(event=local(event.title)),
         (Section(eventtime.countdown_line(b.deck, event, now, reader, b.seed.as_of)),),
         actions((_("When"), "when"), (_("Summary"), "summary"), (_("Settings"), "settings")),
         source(b, event.when),
@@ -32,9 +32,9 @@ def daily(b: Briefing, event: EventCard, now: dt.datetime, reader: ZoneInfo | No
     """The countdown to `event` and the story's summary."""
     card = b.deck.summary
     return Reply(
-        _("Daily briefing: {story}").format(story=b.deck.title),
+        _("Daily briefing: {story}").format(story=local(b.deck.title)),
         (Section(eventtime.countdown_line(b.deck, event, now, reader, b.seed.as_of)),
-         Section(heading=card.headline.text, bullets=tuple(f.text for f in card.bullets))),
+         Section(heading=local(card.headline.text), bullets=tuple(local(f.text) for f in card.bullets))),
         actions((_("Who's who"), "who"), (_("When"), "when"), (_("What's at stake"), "stakes"),
                 (_("Stop daily posts"), "daily off")),
         source(b, card.headline),
@@ -46,7 +46,7 @@ def reminder_name(label: str, event: EventCard | None) -> str:
     """'D-3 reminder', or with its event: 'D-3 reminder: Second round of talks'."""
     if event is None:
         return _("{label} reminder").format(label=label)
-    return _("{label} reminder: {event}").format(label=label, event=event.title)
+    return _("{label} reminder: {event}").format(label=label, event=local(event.title))
 
 
 def daily_name(label: str, event: EventCard | None) -> str:

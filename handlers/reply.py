@@ -6,9 +6,12 @@ labels and quotes look; nothing here knows a platform.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import gettext
+from dataclasses import dataclass, field
 from typing import Literal
 
+from handlers import i18n
 from handlers.i18n import _
 
 # The smallest limits among the platforms, so a Reply that respects them renders everywhere
@@ -91,9 +94,22 @@ class Reply:
     tone: Tone = "card"
     topic: str | None = None  # id of the card the reply is about: `/source` follows it
     unanswered: bool = False  # the bot could not answer (kept for the editors: what the deck lacks)
+    # The language it was made in, and its catalogue: renderers word what they add (the source
+    # line, "Next:") in it, whatever language the code that renders it runs in.
+    language: str = field(default_factory=i18n.language)
+    translations: gettext.NullTranslations = field(default_factory=i18n.translations, compare=False,
+                                                   repr=False)
+
+    def in_its_language(self) -> contextlib.AbstractContextManager[None]:
+        """The block a renderer words this reply in."""
+        return i18n.speaking(self.translations, self.language)
 
     def plain_text(self) -> str:
         """The whole reply as plain text: the fallback every platform gets."""
+        with self.in_its_language():
+            return self._plain_text()
+
+    def _plain_text(self) -> str:
         lines = [self.title]
         for section in self.sections:
             lines.append("")

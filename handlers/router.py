@@ -11,10 +11,12 @@ from content.loader import Briefing
 from content.model import EventCard
 from content.text import fold
 from handlers import briefing, messages
+from handlers.answers import questions
 from handlers.answers.questions import Kind, Question
 from handlers.answers.replies import answer_question, asks_of, not_understood, read, respond
+from handlers.answers.words import FOREIGN_QUESTION_WORDS
 from handlers.context import Context
-from handlers.i18n import _
+from handlers.i18n import _, catalogue, language, speaking
 from handlers.matching import PEOPLE, index
 from handlers.registry import REGISTRY, Query
 from handlers.reply import Action, Reply, Section, clip, echo
@@ -96,9 +98,15 @@ def parse(b: Briefing, text: str, bot_username: str | None = None) -> Query | No
         if match:
             args = (match.groupdict().get("rest") or "").strip()
             return _topic(b, args, text) if cmd == "topic" else Query(cmd, args, text)
-    if len(folded.split()) <= _BARE_NAME_WORDS and index(b.deck).lookup(text).outcome == "found":
+    short = len(folded.split()) <= _BARE_NAME_WORDS and not _foreign_question(folded)
+    if short and index(b.deck).lookup(text).outcome == "found":
         return _topic(b, text, text)  # a bare name: "Lavrov", "Istanbul", "the memorandum"
     return Query("", "", text)
+
+
+def _foreign_question(folded: str) -> bool:
+    """ "что подготовила Москва?": a question in another language, not a bare name with words around it."""
+    return _first_word(folded)[0] in FOREIGN_QUESTION_WORDS
 
 
 def _closest(name: str) -> str | None:
@@ -148,8 +156,34 @@ def _question(query: Query) -> tuple[str, Kind | None]:
     return query.text, None
 
 
+# Languages a question in plain words is answered in, whatever the reader's own language is.
+ANSWERED_IN = frozenset({"uk", "ru"})
+
+
+def asked_in(query: Query) -> str | None:
+    """The language of a question in plain words, when it is one answered in it; None for commands.
+
+    Cyrillic that marks neither Ukrainian nor Russian ("Лавров?") is read in the reader's own
+    language when that is one of the two.
+    """
+    text = query.text.strip()
+    if text.startswith("/") or fold(_first_word(text)[0]) in REGISTRY:
+        return None
+    current = language()
+    found = questions.language(text[:_QUESTION_MAX], current if current in ANSWERED_IN else "ru")
+    return found if found in ANSWERED_IN else None
+
+
 async def dispatch(b: Briefing, query: Query, ctx: Context) -> Reply:
-    """Run the handler `query` names. Handlers' errors propagate to the caller."""
+    """Run the handler `query` names, in the language of a plain question. Handlers' errors propagate."""
+    spoken = asked_in(query)
+    if spoken is None or spoken == language():
+        return await _run(b, query, ctx)
+    with speaking(catalogue(spoken), spoken):
+        return await _run(b, query, ctx)
+
+
+async def _run(b: Briefing, query: Query, ctx: Context) -> Reply:
     if not query.command:
         return respond(b, query.text, ctx) if query.text.strip() else not_understood(b)
     cmd = REGISTRY.get(query.command)

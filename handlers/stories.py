@@ -21,13 +21,14 @@ from rapidfuzz import fuzz, process
 
 from content.library import Stories, Story
 from content.loader import Briefing
+from content.model import Wording
 from content.text import fold
 from handlers import eventtime, messages
 from handlers.answers.index import answer_index, name_words
 from handlers.answers.words import stem
 from handlers.briefing import actions
 from handlers.context import Context
-from handlers.i18n import N_, _, ngettext
+from handlers.i18n import N_, _, local, ngettext
 from handlers.kept import kept_while_alive
 from handlers.matching import index
 from handlers.registry import Query, command
@@ -87,11 +88,17 @@ def find(stories: Stories, words: str) -> Briefing | None:
     exact = stories.get(wanted)
     if exact is not None:
         return exact
-    names = {s.id: fold(f"{s.briefing.deck.title} {s.id}") for s in stories}
+    names = {s.id: fold(" ".join((*_titles(s.briefing), s.id))) for s in stories}
     found = process.extract(fold(words), names, scorer=fuzz.token_set_ratio, score_cutoff=_FOUND, limit=2)
     if len(found) == 1 or (len(found) == 2 and found[0][1] - found[1][1] >= _CLEAR):
         return stories.get(str(found[0][2]))
     return None
+
+
+def _titles(b: Briefing) -> tuple[str, ...]:
+    """A story's title in every language its deck gives it: "/story переговори" finds it too."""
+    title = b.deck.title
+    return (title, *title.translations()) if isinstance(title, Wording) else (title,)
 
 
 def scoped(text: str) -> tuple[str, str] | None:
@@ -154,7 +161,7 @@ def _names(b: Briefing, text: str) -> set[str]:
 def from_story(reply: Reply, b: Briefing, note: str | None = None) -> Reply:
     """`reply`, answered from story `b` rather than the chat's: one line says so, and its buttons
     stay in `b` (those whose command would not fit a button are left out)."""
-    line = Section(note or _("From the story “{title}”").format(title=b.deck.title))
+    line = Section(note or _("From the story “{title}”").format(title=local(b.deck.title)))
     kept = [Action(a.label, within(b, a.command)) for a in reply.actions]
     fitting = [a for a in kept if len(a.command.encode()) <= ACTION_COMMAND_MAX_BYTES][: ACTIONS_MAX - 1]
     follow = Action(_("Follow this story"), f"story {b.deck.id}")
@@ -187,7 +194,7 @@ def entries(stories: Stories, current: Briefing, now: dt.datetime, zone: ZoneInf
 def _entry(story: Story, current: Briefing, now: dt.datetime, zone: ZoneInfo | None) -> Entry:
     b = story.briefing
     line = eventtime.countdown_line(b.deck, b.deck.main, now, zone, b.seed.as_of)
-    return Entry(story.id, b.deck.title, line, b is current)
+    return Entry(story.id, local(b.deck.title), line, b is current)
 
 
 def served(b: Briefing, ctx: Context) -> Stories:
@@ -225,7 +232,7 @@ def _heading(e: Entry) -> str:
     return _("{title} (this chat's story)").format(title=e.title) if e.current else e.title
 
 
-@command("story", N_("Which story this chat follows, or follow another"), usage="[story]", group=GROUP,
+@command("story", N_("Which story this chat follows, or follow another"), usage=N_("[story]"), group=GROUP,
          example="story istanbul-talks-2025")
 async def story_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
     stories = served(b, ctx)
@@ -250,7 +257,7 @@ def _current(b: Briefing, stories: Stories, ctx: Context) -> Reply:
     if others:
         sections.append(Section(heading=_("Other stories"), bullets=others))
     follow = (*_buttons(listed, ACTIONS_MAX - 1), (_("All stories"), "stories"))
-    return Reply(_("This chat's story: {title}").format(title=b.deck.title), tuple(sections),
+    return Reply(_("This chat's story: {title}").format(title=local(b.deck.title)), tuple(sections),
                  actions(*follow), tone="notice")
 
 
@@ -259,7 +266,7 @@ def _following(chosen: Briefing, ctx: Context) -> Reply:
     line = eventtime.countdown_line(chosen.deck, main, ctx.now(), ctx.zone, chosen.seed.as_of)
     text = _("Commands in this chat now answer from this story.")
     return Reply(
-        clip(_("Following: {title}").format(title=chosen.deck.title), 150),
+        clip(_("Following: {title}").format(title=local(chosen.deck.title)), 150),
         (Section(chosen.deck.summary.headline.text), Section(line), Section(text)),
         actions((_("Summary"), "summary"), (_("When"), "when"), (_("Who's who"), "who"),
                 (_("All stories"), "stories")),

@@ -21,7 +21,7 @@ from content.model import Precision
 from handlers import eventtime, messages, timefmt
 from handlers.briefing import actions
 from handlers.context import ChatService, ChatSettings, Context, Preferences, UpcomingPost
-from handlers.i18n import N_, _, ngettext
+from handlers.i18n import N_, _, local, ngettext, speaking_in, supported
 from handlers.registry import Query, command
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section, echo
@@ -37,6 +37,15 @@ DAILY_USAGE = N_("Send /daily 08:00 for a briefing every day at 08:00 in this ch
                  "/daily off to stop.")
 TIMEZONE_USAGE = N_("Send /timezone followed by an IANA name, such as /timezone Europe/Kyiv "
                     "(or /timezone reset).")
+LANGUAGE_USAGE = N_("Send /language uk, /language ru or /language en to answer everyone in this chat in "
+                    "that language, or /language auto to answer each reader in their own.")
+# Each language by its own name, as a reader looks for it in any interface; and what else a
+# reader may type for it.
+LANGUAGE_NAMES = {"en": "English", "uk": "українська", "ru": "русский"}
+_LANGUAGE_WORDS = {"english": "en", "англійська": "en", "английский": "en", "ukrainian": "uk",
+                   "українська": "uk", "украинский": "uk", "russian": "ru", "русский": "ru",
+                   "російська": "ru"}
+_AUTO = frozenset({"auto", "reset", "off", "default", "авто"})
 
 
 # --- parsing what the reader typed -----------------------------------------------------------
@@ -105,7 +114,7 @@ def describe(b: Briefing, settings: Preferences, zone: ZoneInfo) -> list[str]:
             line = (_("Countdown reminders for {event}: {offsets} at {time} ({zone})")
                     if event.precision == "day" else _("Countdown reminders for {event}: {offsets} ({zone})"))
             offsets = describe_offsets(settings.offsets, event.precision)
-            lines.append(line.format(event=event.title, offsets=offsets,
+            lines.append(line.format(event=local(event.title), offsets=offsets,
                                      time=timefmt.time_of_day(settings.remind_at), zone=zone.key))
     if settings.daily_at is not None:
         at = timefmt.time_of_day(settings.daily_at)
@@ -173,7 +182,7 @@ def hour_offsets_left_out(b: Briefing, chosen: tuple[str, ...] | None) -> tuple[
     if not chosen:
         return ()
     hours = [o.token for o in (Offset.parse(t) for t in chosen) if o.days is None]
-    undated = [e.title for e in reminder_events(b) if e.precision == "day"]
+    undated = [local(e.title) for e in reminder_events(b) if e.precision == "day"]
     if not hours or not undated:
         return ()
     text = _("Left out: {offsets}. {event} has no announced time of day, so only whole-day reminders "
@@ -202,7 +211,8 @@ async def settings_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
     zone = display_zone(b, settings, ctx)
     shown = settings.timezone or _("not set: {zone} is used").format(zone=zone.key)
     lines = describe(b, settings, zone) or [_("No reminders and no daily post.")]
-    sections = [Section(heading=_("Timezone"), text=shown), Section(heading=_("Posts"), bullets=tuple(lines))]
+    sections = [Section(heading=_("Timezone"), text=shown), Section(heading=_("Language"), text=chat_language(
+        settings.language, ctx)), Section(heading=_("Posts"), bullets=tuple(lines))]
     if settings.stopped:
         sections.append(Section(_("Posting here stopped: {reason}. /subscribe starts it again.")
                                 .format(reason=settings.stopped)))
@@ -239,6 +249,53 @@ async def timezone(b: Briefing, q: Query, ctx: Context) -> Reply:
         return await _confirm(b, chats, ctx, _("Timezone set"), lead, settings)
     line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), zone, b.seed.as_of)
     return notice(_("Timezone set"), Section(lead), Section(line), follow=((_("When"), "when"),))
+
+
+def chat_language(chosen: str | None, ctx: Context) -> str:
+    """'English', or what a chat that chose none gets."""
+    if chosen:
+        return LANGUAGE_NAMES[chosen]
+    return _("each reader's own ({language} for you)").format(language=LANGUAGE_NAMES[ctx.reader_language])
+
+
+def find_language(text: str) -> str | None:
+    """The language `text` names: a code ("uk", "uk-UA") or a name ("Ukrainian", "українська")."""
+    wanted = text.strip().lower()
+    return supported(wanted) or _LANGUAGE_WORDS.get(wanted)
+
+
+@command("language", N_("Answer everyone in this chat in one language, or each in their own"),
+         usage=N_("uk|ru|en|auto"), group=GROUP, example="language uk")
+async def language_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
+    wanted = q.args.strip()
+    chats = await _service(ctx, change=bool(wanted))
+    if isinstance(chats, Reply):
+        return chats
+    if not wanted:
+        chosen = (await chats.settings(ctx.chat)).language
+        text = (_("This chat's language: {language}.") if chosen
+                else _("This chat has not chosen a language: each reader is answered in their own."))
+        return notice(_("Language"), Section(text.format(language=chat_language(chosen, ctx))),
+                      Section(_(LANGUAGE_USAGE)))
+    code = None if wanted.lower() in _AUTO else find_language(wanted)
+    if code is None and wanted.lower() not in _AUTO:
+        return problem(_("“{language}” is not a language I answer in.").format(language=echo(wanted)),
+                       _(LANGUAGE_USAGE))
+    settings = await chats.set_language(ctx.chat, code)
+    with speaking_in(code or ctx.reader_language):  # the confirmation already in the new language
+        return _language_set(b, settings, ctx)
+
+
+def _language_set(b: Briefing, settings: ChatSettings, ctx: Context) -> Reply:
+    if settings.language:
+        lead = _("This chat's language: {language}. Everyone here is answered in it, and the chat's posts "
+                 "are written in it.")
+    else:
+        lead = _("Each reader in this chat is now answered in their own language.")
+    line = eventtime.countdown_line(b.deck, b.deck.main, ctx.now(), display_zone(b, settings, ctx),
+                                    b.seed.as_of)
+    return notice(_("Language set"), Section(lead.format(language=chat_language(settings.language, ctx))),
+                  Section(line), follow=((_("Summary"), "summary"), (_("Settings"), "settings")))
 
 
 @command("daily", N_("A briefing post every day at this local time, or off"), usage=N_("HH:MM|off"),

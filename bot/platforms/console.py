@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.platforms.base import Sent
 from bot.platforms.service import BriefingService
 from handlers.context import CONSOLE_CHAT, ChatRef
-from handlers.i18n import N_, _
+from handlers.i18n import N_, _, speaking_in
 from handlers.reply import Reply, source_line
 
 if TYPE_CHECKING:
@@ -29,6 +29,11 @@ PROMPT = N_("briefing> ")
 
 def render(reply: Reply) -> str:
     """A Reply as console text; numbered follow-ups can be run by typing their number."""
+    with reply.in_its_language():
+        return _render(reply)
+
+
+def _render(reply: Reply) -> str:
     lines = [reply.title, "─" * min(len(reply.title), WIDTH)]
     for section in reply.sections:
         if section.heading:
@@ -110,7 +115,9 @@ class Console:
 
     async def send(self, chat: ChatRef, reply: Reply) -> Sent:
         """A scheduled post for the console chat: printed above the prompt."""
-        self.show(f"\n{_('⏰ Scheduled post')}\n{render(reply)}\n")
+        with reply.in_its_language():
+            heading = _("⏰ Scheduled post")
+        self.show(f"\n{heading}\n{render(reply)}\n")
         return Sent(chat, ("console",))
 
     async def handle(self, line: str) -> Reply | None:
@@ -127,13 +134,13 @@ class Console:
         return reply
 
     def _read_lines(self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None],
-                    turn: threading.Event) -> None:
+                    turn: threading.Event, prompt: str) -> None:
         """Prompt in a daemon thread (so a blocked read never holds up exit), one line a turn."""
         while True:
             turn.wait()
             turn.clear()
             try:
-                line: str | None = self.read_line(_(PROMPT))
+                line: str | None = self.read_line(prompt)
             except (EOFError, OSError):
                 line = None
             loop.call_soon_threadsafe(lines.put_nowait, line)
@@ -144,11 +151,14 @@ class Console:
         """The REPL, until Ctrl-D; scheduled posts print while it waits for a line."""
         save = _load_history(self.history)
         await self.start()
-        self.show(_("Briefing console. Type /help, a question, or a number to follow a suggestion; "
-                    "Ctrl-D quits.") + "\n\n")
+        with speaking_in(self.service.language):  # the console's own words, in the bot's language
+            self.show(_("Briefing console. Type /help, a question, or a number to follow a suggestion; "
+                        "Ctrl-D quits.") + "\n\n")
+            prompt = _(PROMPT)
         lines: asyncio.Queue[str | None] = asyncio.Queue()
         turn = threading.Event()
-        reader = threading.Thread(target=self._read_lines, args=(asyncio.get_running_loop(), lines, turn),
+        reader = threading.Thread(target=self._read_lines,
+                                  args=(asyncio.get_running_loop(), lines, turn, prompt),
                                   name="console-input", daemon=True)
         try:
             await self.handle("/start")

@@ -1,5 +1,10 @@
 """The one entry point every adapter calls with a reader's text: its story, settings, errors, logs.
 
+Each answer is worded in one language: the chat's, when it chose one with /language, else the
+reader's own as the platform tells it (Telegram's `language_code`, Slack's locale), else the
+bot's default (BRIEFING_LANG). A question in plain Ukrainian or Russian is answered in that
+language whatever the chat's (handlers.router).
+
 It also decides what a reader gets when the process is short of something: a short "busy" when
 too many requests arrive at once (bot/platforms/admission.py), nothing for a delivery already
 answered (bot/platforms/dedupe.py), and, when the database cannot be reached, answers from the
@@ -10,6 +15,7 @@ that need it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -29,7 +35,7 @@ from handlers import messages
 from handlers.briefing import command_for
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatService, Context, Permission
-from handlers.i18n import _
+from handlers.i18n import ENGLISH, LANGUAGES, _, language, local, speaking_in, supported
 from handlers.matching import index
 from handlers.registry import REGISTRY, Query
 from handlers.reply import Reply, Section
@@ -103,8 +109,12 @@ class BriefingService:
         unanswered: QuestionBook | None = None,
         admission: Admission | None = None,
         dedupe: Dedupe | None = None,
+        language: str = ENGLISH,
     ) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"no catalogue for the language {language!r}: use one of {', '.join(LANGUAGES)}")
         self.library = library_of(stories)
+        self.language = language  # for readers whose language the platform does not tell, or the bot lacks
         self.clock = clock
         self.zone = zone
         self.chats = chats
@@ -123,6 +133,23 @@ class BriefingService:
             return self.zone
         chosen = await self._choice(self.chats.timezone, chat, "dates are shown in the default zone")
         return ZoneInfo(chosen) if chosen else self.zone
+
+    def reader_language(self, code: str | None) -> str:
+        """The language to answer a reader in whose platform says `code` ("uk-UA"), before the
+        chat's own choice is read: theirs when the bot speaks it, else the default."""
+        return supported(code) or self.language
+
+    async def chosen_language(self, chat: ChatRef) -> str | None:
+        """The language the chat chose with /language; None when it chose none (or the database
+        cannot tell right now: each reader's own stands in)."""
+        if self.chats is None:
+            return None
+        return supported(await self._choice(self.chats.language, chat, "readers are answered in their own "
+                                                                        "language"))
+
+    async def language_of(self, chat: ChatRef, reader: str | None = None) -> str:
+        """The language answers in `chat` are worded in, for a reader whose platform says `reader`."""
+        return await self.chosen_language(chat) or self.reader_language(reader)
 
     async def story_of(self, chat: ChatRef, stories: Stories) -> Briefing:
         """The story the chat follows: its choice while that story is served, else the default."""
@@ -150,9 +177,9 @@ class BriefingService:
             return None
 
     def context(self, chat: ChatRef, zone: ZoneInfo | None, may_manage: Permission | None,
-                stories: Stories | None = None) -> Context:
+                stories: Stories | None = None, reader: str | None = None) -> Context:
         return Context(self.clock, zone, chat, self._last_topic.get(chat.key), self.chats, may_manage,
-                       stories if stories is not None else self.library.stories)
+                       stories if stories is not None else self.library.stories, reader or self.language)
 
     async def answer(
         self,
@@ -162,9 +189,11 @@ class BriefingService:
         bot_username: str | None = None,
         may_manage: Permission | None = None,
         delivery: str | None = None,
+        reader_language: str | None = None,
     ) -> Reply | None:
         """The reply to `text` from `chat`; None when it was addressed to another bot, or when
         `delivery` (the platform's id for this request, e.g. "slack:event:Ev1") was answered before.
+        `reader_language` is the sender's language as the platform gives it ("uk", "ru-RU").
 
         A request that finds no turn (admission.py) gets a short "busy"; a handler that raises
         gets an apology (the traceback goes to the log), or "settings are unavailable" when what
@@ -180,12 +209,15 @@ class BriefingService:
         elif delivery is not None and self.dedupe.known(delivery):
             outcome = "repeat"
         else:
-            async with self.admission.turn() as admitted:
-                if admitted:
-                    asked, reply, outcome = await self._answer(text, chat, stories, bot_username, may_manage,
-                                                               delivery)
-                else:
-                    reply, outcome = busy(), "busy"
+            # The reader's own language until the chat's choice is read, which takes a turn: a
+            # "busy" costs the database nothing.
+            with speaking_in(self.reader_language(reader_language)):
+                async with self.admission.turn() as admitted:
+                    if admitted:
+                        asked, reply, outcome = await self._answer(text, chat, stories, bot_username,
+                                                                   may_manage, delivery)
+                    else:
+                        reply, outcome = busy(), "busy"
         if reply is not None and reply.topic and (asked is None or not asked.elsewhere):
             self._remember(chat.key, reply.topic)
         elapsed = time.perf_counter() - started
@@ -207,11 +239,14 @@ class BriefingService:
             return None, None, "repeat"
         asked: Asked | None = None
         try:
-            asked = await self.asked(text, chat, stories, bot_username)
-            if asked is None:
-                return None, None, "ignored"
-            ctx = self.context(chat, await self.zone_for(chat), may_manage, stories)
-            reply = await self._reply(asked, ctx)
+            reader = language()  # the reader's own, which /language auto goes back to
+            chosen = await self.chosen_language(chat)
+            with speaking_in(chosen) if chosen else contextlib.nullcontext():
+                asked = await self.asked(text, chat, stories, bot_username)
+                if asked is None:
+                    return None, None, "ignored"
+                ctx = self.context(chat, await self.zone_for(chat), may_manage, stories, reader)
+                reply = await self._reply(asked, ctx)
         except Exception as exc:
             if self.chats is not None and is_outage(exc):
                 self.database.failed(exc, "settings commands answer that they are unavailable")
@@ -237,7 +272,7 @@ class BriefingService:
             return Asked(again or query, other, current)
         posting = self._posting(stories, query)
         if posting is not None and posting is not current:
-            note = _(messages.POSTS_FROM_STORY).format(title=posting.deck.title)
+            note = _(messages.POSTS_FROM_STORY).format(title=local(posting.deck.title))
             return Asked(query, posting, current, note)
         return Asked(query, current, current)
 
@@ -252,21 +287,29 @@ class BriefingService:
         reply = await dispatch(asked.briefing, asked.query, ctx)
         return from_story(reply, asked.briefing, asked.note) if asked.elsewhere else reply
 
-    async def listing(self, chat: ChatRef) -> list[Entry]:
-        """Every story, newest first, each with its main event's countdown in the chat's zone."""
+    async def listing(self, chat: ChatRef, reader_language: str | None = None) -> list[Entry]:
+        """Every story, newest first, each with its main event's countdown in the chat's zone and
+        language."""
         stories = self.library.stories
         current = await self.story_of(chat, stories)
-        return entries(stories, current, self.clock.now(), await self.zone_for(chat))
+        with speaking_in(await self.language_of(chat, reader_language)):
+            return entries(stories, current, self.clock.now(), await self.zone_for(chat))
 
-    async def cards(self, text: str, chat: ChatRef) -> list[tuple[str, Reply]]:
+    async def cards(self, text: str, chat: ChatRef, reader_language: str | None = None
+                    ) -> list[tuple[str, Reply]]:
         """(command, card) pairs for text a reader is still typing, best first, each card once.
 
         The text itself, then each card its words name (nothing typed: the overview), then the
         other stories whose title the words name (nothing typed: every other story). These are
         offers, not commands: no observer counts them and no topic is remembered, so a reader
         typing "lav…" letter by letter is not a dozen commands. As with answer(), a failing
-        handler is logged (its card is left out) and dates are shown in the chat's zone.
+        handler is logged (its card is left out), and dates are shown in the chat's zone and the
+        cards worded in its language.
         """
+        with speaking_in(await self.language_of(chat, reader_language)):
+            return await self._cards(text, chat)
+
+    async def _cards(self, text: str, chat: ChatRef) -> list[tuple[str, Reply]]:
         stories = self.library.stories
         ctx = self.context(chat, await self.zone_for(chat), None, stories)
         current = await self.story_of(chat, stories)

@@ -22,6 +22,7 @@ from content.errors import DeckError, Problem
 from content.library import DIGEST_SHOWN, Library, Reloaded
 from content.loader import DECKS_DIR, Briefing, load_all, seeds_dir
 from handlers.clock import SystemClock, parse_moment
+from handlers.i18n import LANGUAGES, supported
 from handlers.stories import default_story
 
 if TYPE_CHECKING:
@@ -71,6 +72,20 @@ def add_clock_options(parser: argparse.ArgumentParser) -> None:
                         help="show dates in this IANA zone (default: $BRIEFING_TZ, else each event's own)")
 
 
+def _language(text: str) -> str:
+    code = supported(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(
+            f"no catalogue for the language {text!r}: use one of {', '.join(LANGUAGES)}")
+    return code
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", type=_language, metavar="CODE",
+                        help=f"answer in this language: {', '.join(LANGUAGES)} "
+                             "(default: $BRIEFING_LANG, else en)")
+
+
 def add_story_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--story", metavar="ID",
                         help="the story to answer from, by deck id (default: $BRIEFING_DECK, else the one "
@@ -78,9 +93,10 @@ def add_story_option(parser: argparse.ArgumentParser) -> None:
 
 
 def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
-    """The settings with the command line's --now, --tz and --story, where given, over the environment's."""
+    """The settings with the command line's --now, --tz, --story and --lang, where given, over the
+    environment's."""
     given = {"now": getattr(args, "now", None), "tz": args.tz.key if getattr(args, "tz", None) else None,
-             "deck": getattr(args, "story", None)}
+             "deck": getattr(args, "story", None), "lang": getattr(args, "lang", None)}
     return settings.model_copy(update={name: value for name, value in given.items() if value is not None})
 
 
@@ -131,7 +147,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.context import CONSOLE_CHAT
 
     service = BriefingService(open_library(settings), SystemClock(settings.now), zone=settings.zone,
-                              default=settings.deck)
+                              default=settings.deck, language=settings.lang)
     reply = asyncio.run(service.answer(args.text, CONSOLE_CHAT))
     if reply is not None:
         sys.stdout.write(render(reply))
@@ -161,7 +177,8 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     start, end = args.start, args.end
     briefing = chosen_story(open_library(settings), settings, start)
     wanted = Preferences(not args.no_reminders, args.offsets, args.at or DEFAULT_REMIND_AT, args.daily)
-    sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, settings.tz, True, None, start)
+    sub = Subscription(0, CONSOLE_CHAT, briefing.deck.id, wanted, settings.tz, True, None, start,
+                       language=settings.lang)
     posts = replay(briefing, sub, start, end)
     sys.stdout.write(f"Replay: the posts of one chat subscribed to “{briefing.deck.title}”.\n\n")
     for post, reply in posts:
@@ -315,6 +332,7 @@ def add_replay_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="local time of reminders for events known by their day (default 09:00)")
     replay.add_argument("--daily", type=_time, default=None, metavar="HH:MM",
                         help="also a daily briefing post at this local time")
+    add_language_option(replay)
     replay.add_argument("--no-reminders", action="store_true", help="only the daily post")
     add_story_option(replay)
     replay.set_defaults(run=cmd_replay)
@@ -414,12 +432,14 @@ def build_parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="chat with the bot in this terminal (no token needed)")
     add_clock_options(console)
     add_story_option(console)
+    add_language_option(console)
     console.set_defaults(run=cmd_console)
 
     ask = sub.add_parser("ask", help="ask one question and print the answer")
     ask.add_argument("text", help='e.g. "/who lavrov" or "when are the talks?"')
     add_clock_options(ask)
     add_story_option(ask)
+    add_language_option(ask)
     ask.set_defaults(run=cmd_ask)
 
     add_replay_parser(sub)

@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from handlers.clock import parse_moment
+from handlers.i18n import ENGLISH, LANGUAGES, supported
 
 LogFormat = Literal["human", "json"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -121,6 +122,8 @@ class Settings(BaseSettings):
     reload_poll: float = _env("BRIEFING_RELOAD_POLL", default=5.0, gt=0, le=3600)
     now: dt.datetime | None = _env("BRIEFING_NOW")
     tz: str | None = _env("BRIEFING_TZ")
+    # The console's language, and readers' whose platform names none the bot speaks: en, uk or ru.
+    lang: str = _env("BRIEFING_LANG", default=ENGLISH)
     # HTTP server
     host: str = _env("BRIEFING_HOST", default="0.0.0.0")  # noqa: S104 - a container must listen outside
     port: int = _env("BRIEFING_PORT", default=8080, ge=0, le=65535)
@@ -214,6 +217,14 @@ class Settings(BaseSettings):
                 raise ValueError(f"unknown timezone {value!r}: use an IANA name such as Europe/Istanbul"
                                  ) from None
         return value
+
+    @field_validator("lang")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        code = supported(value)
+        if code is None:
+            raise ValueError(f"no catalogue for the language {value!r}: use one of {', '.join(LANGUAGES)}")
+        return code
 
     @field_validator("log_format", mode="before")
     @classmethod

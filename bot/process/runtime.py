@@ -42,6 +42,7 @@ from bot.store import Store, StoreURLError, default_url, open_store
 from content.library import DIGEST_SHOWN, Library, Reloaded, library_of
 from content.loader import Briefing
 from handlers.clock import SystemClock
+from handlers.i18n import LANGUAGES, catalogue
 from handlers.stories import default_story
 
 log = logging.getLogger("briefing.runtime")
@@ -55,6 +56,15 @@ Sleep = Callable[[float], Awaitable[None]]
 def jitter(delay: float) -> float:
     """Spread the retries of replicas that lost a platform at the same moment."""
     return delay * random.uniform(0.8, 1.2)  # noqa: S311 - not for security
+
+
+def compile_catalogues() -> None:
+    """Every language's messages, compiled now: a broken catalogue stops the start, not an answer."""
+    for code in LANGUAGES:
+        try:
+            catalogue(code)
+        except Exception as exc:  # Babel's PoFileError, a bad encoding, an unreadable file
+            raise StartupError(f"the {code} message catalogue cannot be read: {exc}") from None
 
 
 class StartupError(Exception):
@@ -222,6 +232,7 @@ class Runtime:
         started = time.perf_counter()
         s = self.settings
         log.info("starting platforms=%s console=%s", ",".join(self.platforms) or "-", self.console)
+        compile_catalogues()
         store = self.store = await self._open_store()
         posting = self.posting()
         chats = StoreChats(store, posting, self.clock, s.zone)
@@ -229,7 +240,7 @@ class Runtime:
             self.library, self.clock, zone=s.zone, chats=chats, default=s.deck,
             observers=(self.metrics.observe_command,), question_observers=(self.metrics.observe_question,),
             unanswered=store.questions, admission=Admission(s.max_in_flight, wait=s.busy_after),
-            dedupe=Dedupe(store.inbound, ttl=s.delivery_ttl))
+            dedupe=Dedupe(store.inbound, ttl=s.delivery_ttl), language=s.lang)
         self.adapters = self._adapters(service, chats)
         await self._connect()
         self.scheduler = Scheduler(store, posting, self.clock, self.adapters, chats=chats,

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.scheduling.planning import plan, zones
 from bot.store import ChatChoices, Store, Subscription
 from content.loader import Briefing
+from handlers import i18n
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatSettings, Preferences, SubscriptionSummary, UpcomingPost
 from handlers.i18n import _
@@ -34,14 +35,14 @@ _CHOICES_KEPT = 10_000
 _LOOKAHEAD = dt.timedelta(days=400)
 
 
-def settings_of(sub: Subscription | None, timezone: str | None) -> ChatSettings:
+def settings_of(sub: Subscription | None, chosen: ChatChoices) -> ChatSettings:
     if sub is None:
-        return ChatSettings(timezone=timezone)
+        return ChatSettings(timezone=chosen.timezone, language=chosen.language)
     on = sub.active
     stopped = sub.stopped_reason if not on and sub.stopped_reason != UNSUBSCRIBED else None
     w = sub.wanted
     return ChatSettings(on and w.reminders, w.offsets, w.remind_at, w.daily_at if on else None,
-                        timezone=timezone, stopped=stopped)
+                        timezone=chosen.timezone, stopped=stopped, language=chosen.language)
 
 
 class StoreChats:
@@ -70,7 +71,7 @@ class StoreChats:
     # --- ChatService ---------------------------------------------------------------------------
 
     async def settings(self, chat: ChatRef) -> ChatSettings:
-        return settings_of(await self.store.subscription(chat, self.deck), await self.store.timezone(chat))
+        return settings_of(await self.store.subscription(chat, self.deck), await self.store.choices(chat))
 
     async def timezone(self, chat: ChatRef) -> str | None:
         return (await self._chosen(chat)).timezone
@@ -78,13 +79,24 @@ class StoreChats:
     async def story(self, chat: ChatRef) -> str | None:
         return (await self._chosen(chat)).story
 
+    async def language(self, chat: ChatRef) -> str | None:
+        return (await self._chosen(chat)).language
+
+    async def set_language(self, chat: ChatRef, language: str | None) -> ChatSettings:
+        await self.store.set_language(chat, language, self.clock.now())
+        self._forget(chat.platform, chat.chat_id)
+        log.info("language chosen chat=%s language=%s", chat.key, language or "auto")
+        await self._changed(chat)  # planned posts are worded in the new language
+        return await self.settings(chat)
+
     async def set_story(self, chat: ChatRef, deck: str | None) -> None:
         await self.store.set_story(chat, deck, self.clock.now())
         self._forget(chat.platform, chat.chat_id)
         log.info("story chosen chat=%s story=%s", chat.key, deck or "default")
 
     async def _chosen(self, chat: ChatRef) -> ChatChoices:
-        """The chat's zone and story, from a short-lived cache: every command asks, few ever change them.
+        """The chat's zone, story and language, from a short-lived cache: every command asks, few
+        ever change them.
 
         Changes made here update the cache at once; a change made by another replica sharing the
         database is seen within `CHOICES_TTL` seconds.
@@ -111,7 +123,7 @@ class StoreChats:
         for sub in await self.store.subscriptions_of(platform):
             if sub.deck != self.deck:
                 continue
-            lines = describe(self.briefing, settings_of(sub, sub.timezone), self._zone(sub))
+            lines = describe(self.briefing, settings_of(sub, ChatChoices(sub.timezone)), self._zone(sub))
             stopped = _("Stopped: {reason}").format(reason=sub.stopped_reason or UNSUBSCRIBED)
             text = "; ".join(lines) or stopped
             found.append(SubscriptionSummary(sub.chat, text, sub.active))
@@ -160,12 +172,14 @@ class StoreChats:
         return sub.wanted
 
     async def _put(self, chat: ChatRef, wanted: Preferences) -> ChatSettings:
-        sub = await self.store.put_subscription(chat, self.deck, wanted, self.clock.now(), reschedule=True)
+        # The language the reader asked in: the chat's posts are worded in it unless it chose one.
+        sub = await self.store.put_subscription(chat, self.deck, wanted, self.clock.now(), reschedule=True,
+                                                language=i18n.language())
         log.info("subscription chat=%s active=%s reminders=%s offsets=%s remind_at=%s daily=%s", chat.key,
                  sub.active, wanted.reminders, ",".join(wanted.offsets or ("default",)), wanted.remind_at,
                  wanted.daily_at)
         await self._changed(chat)
-        return settings_of(sub, sub.timezone)
+        return settings_of(sub, await self.store.choices(chat))
 
     def _zone(self, sub: Subscription) -> ZoneInfo:
         zone, _reader = zones(self.briefing, sub, self.default_zone)

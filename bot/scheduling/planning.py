@@ -12,7 +12,8 @@ Rules:
 - nothing goes out after the event began; for a day-precision event, after its day ended in
   the event's zone;
 - the daily post runs at the chat's local time until the main event is over;
-- the text is computed when the post is sent, from the real remaining time (handlers.posts).
+- the text is computed when the post is sent, from the real remaining time (handlers.posts), in
+  the chat's language (its /language, else the one its subscription was made in).
 
 A kind of post (a reminder, the daily briefing) is a `Kind`: its ledger key, job id, series and
 wording are its own. A new kind is a `Kind` and the function that plans it, here, and its wording
@@ -32,6 +33,7 @@ from content.model import EventCard
 from handlers import posts as wording
 from handlers.context import ChatRef
 from handlers.eventtime import chat_zone, reader_zone
+from handlers.i18n import ENGLISH, speaking_in
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply
 
@@ -83,6 +85,7 @@ class Post:
     until: dt.datetime  # after this the post would mislead: it is skipped
     zone: ZoneInfo  # the chat's zone: its local times and dates
     reader: ZoneInfo | None  # the zone the text names dates in (None: each event's own)
+    language: str = ENGLISH  # the language the text is worded in
 
     def _spell(self, template: str) -> str:
         return template.format(subscription_id=self.subscription_id, event_id=self.event_id,
@@ -111,7 +114,8 @@ class Post:
 
     def render(self, b: Briefing, now: dt.datetime) -> Reply:
         """The post's text at `now`: the countdown is worded from the real remaining time."""
-        return self.kind.render(b, self.event(b), now, self.reader)
+        with speaking_in(self.language):
+            return self.kind.render(b, self.event(b), now, self.reader)
 
     def event(self, b: Briefing) -> EventCard:
         return b.deck.event(self.event_id) or b.deck.main
@@ -177,7 +181,7 @@ def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Itera
             if due >= until:  # a D-0 at a local time after the event's day ended (far-west chats)
                 continue
             yield Post(sub.id, sub.chat, REMINDER, event.id, occurrence(event), offset.label(event.precision),
-                       due, until, zone, reader)
+                       due, until, zone, reader, sub.language or ENGLISH)
 
 
 def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start: dt.datetime,
@@ -191,7 +195,7 @@ def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start:
     while (due := _local(day, at, zone)) < min(end, over):
         next_day = _local(day + DAY, dt.time(0), zone)
         yield Post(sub.id, sub.chat, DAILY, b.deck.main.id, occurrence(b.deck.main), day.isoformat(), due,
-                   min(next_day, over), zone, reader)
+                   min(next_day, over), zone, reader, sub.language or ENGLISH)
         day += DAY
 
 

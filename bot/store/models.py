@@ -69,6 +69,7 @@ class ChatSettingsRow(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str | None] = mapped_column(String(64))
     story: Mapped[str | None] = mapped_column(String(40))  # the deck the chat chose; NULL: the default
+    language: Mapped[str | None] = mapped_column(String(8))  # chosen with /language; NULL: each reader's
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_chat_settings_chat"),)
@@ -89,6 +90,7 @@ class SubscriptionRow(Base):
     offsets: Mapped[str | None] = mapped_column(String(200))  # "7d,3h,start"; NULL: the defaults
     remind_at: Mapped[str] = mapped_column(String(5), default="09:00")  # local time of day reminders
     daily_at: Mapped[str | None] = mapped_column(String(5))  # local time of the daily post
+    language: Mapped[str | None] = mapped_column(String(8))  # the language it was made in
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     stopped_reason: Mapped[str | None] = mapped_column(String(200))
     since: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # posts due before this are not planned

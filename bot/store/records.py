@@ -25,11 +25,13 @@ class ChatChoices:
 
     timezone: str | None = None  # IANA name; None: the default
     story: str | None = None  # deck id; None: the default story
+    language: str | None = None  # "uk", "ru", "en"; None: each reader's own
 
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """One chat's subscription to one deck, with the chat's zone (kept per chat, read with it)."""
+    """One chat's subscription to one deck, with the chat's zone and language (kept per chat, read with
+    it)."""
 
     id: int
     chat: ChatRef
@@ -39,6 +41,9 @@ class Subscription:
     active: bool
     stopped_reason: str | None
     since: dt.datetime  # on the bot's clock: posts due before this moment are not planned
+    # The language of its posts: the chat's choice, else the one the subscription was made in;
+    # None for one made before the bot spoke other languages (English).
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

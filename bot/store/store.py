@@ -25,12 +25,16 @@ def _chat(row: SubscriptionRow) -> ChatRef:
     return ChatRef(row.platform, row.chat_id, row.thread_id or None, kind)
 
 
-def _record(row: SubscriptionRow, timezone: str | None) -> Subscription:
+def _record(row: SubscriptionRow, settings: ChatChoices) -> Subscription:
     offsets = tuple(row.offsets.split(",")) if row.offsets else None
     wanted = Preferences(row.reminders, offsets, parse_hhmm(row.remind_at),
                          parse_hhmm(row.daily_at) if row.daily_at else None)
-    return Subscription(row.id, _chat(row), row.deck, wanted, timezone, row.active, row.stopped_reason,
-                        row.since)
+    return Subscription(row.id, _chat(row), row.deck, wanted, settings.timezone, row.active,
+                        row.stopped_reason, row.since, settings.language or row.language)
+
+
+def _choices(row: ChatSettingsRow | None) -> ChatChoices:
+    return ChatChoices(row.timezone, row.story, row.language) if row else ChatChoices()
 
 
 def _same_chat(chat: ChatRef) -> ColumnElement[bool]:
@@ -74,10 +78,9 @@ class Store:
             return row.timezone if row else None
 
     async def choices(self, chat: ChatRef) -> ChatChoices:
-        """What the chat chose (its zone and its story), in one read: every command needs both."""
+        """What the chat chose (its zone, story and language), in one read: every command needs them."""
         async with self.sessions() as session:
-            row = await self._settings_row(session, chat.platform, chat.chat_id)
-            return ChatChoices(row.timezone, row.story) if row else ChatChoices()
+            return _choices(await self._settings_row(session, chat.platform, chat.chat_id))
 
     async def set_timezone(self, chat: ChatRef, zone: str | None, now: dt.datetime) -> None:
         await self._put_settings(chat, now, timezone=zone)
@@ -85,6 +88,10 @@ class Store:
     async def set_story(self, chat: ChatRef, deck: str | None, now: dt.datetime) -> None:
         """The chat's current story (a deck id); None: back to the default."""
         await self._put_settings(chat, now, story=deck)
+
+    async def set_language(self, chat: ChatRef, language: str | None, now: dt.datetime) -> None:
+        """The chat's language ("uk"); None: each reader's own."""
+        await self._put_settings(chat, now, language=language)
 
     async def _put_settings(self, chat: ChatRef, now: dt.datetime, **values: str | None) -> None:
         async with self.writing() as session:
@@ -109,11 +116,12 @@ class Store:
         return found[0] if found else None
 
     async def put_subscription(self, chat: ChatRef, deck: str, wanted: Preferences, now: dt.datetime,
-                               *, reschedule: bool) -> Subscription:
+                               *, reschedule: bool, language: str | None = None) -> Subscription:
         """Create or update what `chat` receives for `deck`; active exactly when it wants something.
 
-        With `reschedule`, the schedule starts again at `now`: posts due earlier are not sent, and
-        ledger rows for posts still ahead of the clock are forgotten. Those can exist only when the
+        `language` is the one the change was made in: the chat's posts are in it unless the chat
+        chose one. With `reschedule`, the schedule starts again at `now`: posts due earlier are not
+        sent, and ledger rows for posts still ahead of the clock are forgotten. Those can exist only when the
         clock was set back (a replay with --now), and the new schedule must be able to send them.
         """
         async with self.writing() as session:
@@ -129,14 +137,15 @@ class Store:
             row.daily_at = hhmm(wanted.daily_at) if wanted.daily_at else None
             row.active = wanted.anything
             row.stopped_reason = None if wanted.anything else "unsubscribed"
+            row.language = language or row.language
             row.updated_at = now
             if reschedule:
                 row.since = now
             await session.flush()
             if reschedule:
                 await Ledger.forget_from(session, row.id, now)
-            zone = await self._settings_row(session, chat.platform, chat.chat_id)
-            return _record(row, zone.timezone if zone else None)
+            settings = await self._settings_row(session, chat.platform, chat.chat_id)
+            return _record(row, _choices(settings))
 
     async def active_subscriptions(self, ids: Sequence[int] | None = None) -> list[Subscription]:
         where = [SubscriptionRow.active.is_(True)]
@@ -197,12 +206,13 @@ class Store:
             old.chat_id, old.updated_at = new_id, now
 
     async def _select(self, *where: ColumnElement[bool]) -> list[Subscription]:
-        query = (select(SubscriptionRow, ChatSettingsRow.timezone)
+        query = (select(SubscriptionRow, ChatSettingsRow)
                  .outerjoin(ChatSettingsRow, and_(ChatSettingsRow.platform == SubscriptionRow.platform,
                                                   ChatSettingsRow.chat_id == SubscriptionRow.chat_id))
                  .where(*where).order_by(SubscriptionRow.id))
         async with self.sessions() as session:
-            return [_record(row, zone) for row, zone in (await session.execute(query)).all()]
+            found = (await session.execute(query)).all()
+            return [_record(row, _choices(settings)) for row, settings in found]
 
 
 async def open_store(url: str, *, pool_size: int | None = None) -> Store:

@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from content.loader import Briefing
-from content.model import AnyCard, Deck, EventCard, Fact, PersonCard, PlaceCard, PositionCard
+from content.model import AnyCard, Deck, EventCard, Fact, PersonCard, PlaceCard, PositionCard, Wording
 from content.text import MONTHS, WEEKDAYS, fold
 from handlers.answers import clauses, sentences
 from handlers.answers.clauses import OWNER, Word
@@ -28,6 +28,7 @@ from handlers.answers.words import (
     QUESTION_WORDS,
     STOPWORDS,
     concept,
+    foreign_tokens,
     sides,
     stem,
     tokens,
@@ -87,9 +88,10 @@ class AnswerIndex:
         self.people = frozenset(p.id for p in deck.people)
         self.entries = tuple(self._facts(deck)) + tuple(self._sentences(briefing.article))
         self.vocabulary = frozenset(c for e in self.entries for c in e.concepts) | frozenset(
-            concept(w) for c in deck.cards() for n in c.names() for w in words(n))
+            concept(w) for c in deck.cards() for n in _own_names(c) for w in words(n)) | frozenset(
+            t for c in deck.cards() for n in _translated_names(c) for t in foreign_tokens(n))
         known = {w for e in self.entries for w in words(e.text + " " + e.quote)}
-        known |= {w for c in deck.cards() for n in c.names() for w in words(n)}
+        known |= {w for c in deck.cards() for n in _own_names(c) for w in words(n)}
         self.literal = frozenset(stem(w) for w in known)
         self._spelling_by_letter: dict[str, list[str]] = {}
         for word in sorted((known | set(CONCEPTS) | set(self.names)) - STOPWORDS):
@@ -115,7 +117,9 @@ class AnswerIndex:
             own = _own_people(card)
             for field, fact in card.facts():
                 involves = own | self.mentioned(fact.text) | self.mentioned(fact.quote)
-                shown = tokens(fact.text) + [c for n in _names_of(card) for c in tokens(n)]
+                # The editor's wording in other languages counts as shown: "санкції" finds the sanctions.
+                shown = tokens(fact.text) + [c for n in _names_of(card) for c in tokens(n)] + [
+                    c for text in fact.text.translations() for c in foreign_tokens(text)]
                 said = tokens(fact.text)
                 entry = Entry(fact.text, fact.quote, frozenset(shown), tuple(shown + tokens(fact.quote)),
                               frozenset(sides(said) | sides(tokens(fact.quote))),
@@ -213,6 +217,16 @@ def _has_pronoun(text: str) -> bool:
     return bool({"he", "she", "his", "her", "him"} & set(text.lower().replace(",", " ").split()))
 
 
+def _own_names(card: AnyCard) -> tuple[str, ...]:
+    """The card's names in the deck's own language and its aliases: its translated names left out."""
+    return (card.label, *card.aliases)
+
+
+def _translated_names(card: AnyCard) -> tuple[str, ...]:
+    label = card.label
+    return label.translations() if isinstance(label, Wording) else ()
+
+
 def _names_of(card: AnyCard) -> tuple[str, ...]:
     """The names a fact of `card` is about even when its text leaves them out ("Announced, …")."""
     return (card.name,) if isinstance(card, PersonCard | PlaceCard) else ()
@@ -265,7 +279,8 @@ def _role_concepts(person: PersonCard) -> frozenset[str]:
     """What a person is, in concepts: role, affiliation, and aliases that are titles."""
     facts: list[Fact] = [person.role] + ([person.affiliation] if person.affiliation else [])
     text = " ".join([*(f.text for f in facts), *(f.quote for f in facts), *person.aliases, person.name])
-    return frozenset(tokens(text))
+    translated = " ".join(t for f in facts for t in f.text.translations())
+    return frozenset(tokens(text) + foreign_tokens(translated))
 
 
 @kept_while_alive

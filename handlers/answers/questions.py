@@ -21,6 +21,7 @@ from handlers.answers.words import (
     ascii_lower,
     concept,
     foreign_concept,
+    foreign_word,
     is_usa,
     sides,
     stem,
@@ -100,7 +101,9 @@ ADJECTIVAL = ("ian", "ish", "can", "ians", "cans", "ese")  # "Ukrainian", "Turki
 _NUMBERS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
                       r"million|dozens?|first|second|third)\b", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Letters and question words only one of the two languages has ("і", "хто"; "ы", "кто").
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]|\b(хто|коли|де|що|чому|навіщо|скільки)\b", re.IGNORECASE)
+_RUSSIAN = re.compile(r"[ыэъёЫЭЪЁ]|\b(кто|когда|где|что|почему|зачем|сколько)\b", re.IGNORECASE)
 _TURKISH = re.compile(r"[ğşıĞŞİ]|\b(kim|kimdir|nerede|neden|kaç|hangi|ne zaman|nedir|midir)\b")
 
 
@@ -153,9 +156,11 @@ class Statement:
     topic: str = ""  # what it is about, as the reader typed it ("the march"); "" in other languages
 
 
-def language(text: str) -> str:
+def language(text: str, cyrillic: str = "ru") -> str:
+    """ "uk", "ru", "tr" or "en"; Cyrillic marking neither Ukrainian nor Russian ("Лавров") is `cyrillic`."""
     if _CYRILLIC.search(text):
-        return "uk" if _UKRAINIAN.search(text) else "ru"
+        ukrainian, russian = len(_UKRAINIAN.findall(text)), len(_RUSSIAN.findall(text))
+        return "uk" if ukrainian > russian else "ru" if russian > ukrainian else cyrillic
     return "tr" if _TURKISH.search(text.lower()) else "en"
 
 
@@ -349,7 +354,11 @@ def _place(index: AnswerIndex, word: str, bare: str, lang: str, capital: bool, p
     if bare.isdigit() or (bare in _DATES and dated) or bare in _NUMBER_WORDS:  # a date narrows it down
         parts.concepts.append("date")
         return
-    found = concept(word) if lang == "en" else (foreign_concept(bare) or concept(word))
+    # Another language's word: the glossary's concept, else a word of the deck's translated
+    # wording whatever its ending, else an English word among the reader's ("санкции and tariffs").
+    found = concept(word) if lang == "en" else foreign_word(bare)
+    if found not in index.vocabulary and lang != "en":
+        found = concept(word)
     if found in index.vocabulary:
         parts.concepts.append(found)
         return

@@ -9,21 +9,22 @@ article are never called "not in this briefing".
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable
 
 from content.loader import Briefing
-from content.model import AnyCard, EventCard, PersonCard, PlaceCard, PositionCard
+from content.model import AnyCard, EventCard, PersonCard, PlaceCard, PositionCard, Wording
 from handlers import briefing as cards
 from handlers import messages
 from handlers.answers import clauses, statements
 from handlers.answers.clauses import OWNER
 from handlers.answers.index import AnswerIndex, Entry, answer_index
 from handlers.answers.questions import ADJECTIVAL, GOING, ORDINALS, Kind, Question, Statement, analyse
-from handlers.answers.words import NATIONS, tokens
+from handlers.answers.words import NATIONS, foreign_tokens, tokens
 from handlers.context import Context
-from handlers.i18n import _
+from handlers.i18n import ENGLISH, _, language, local
 from handlers.matching import PEOPLE, Lookup
 from handlers.reply import Reply, Section, echo
 
@@ -43,7 +44,7 @@ def read(b: Briefing, text: str, kind: Kind | None = None) -> Question:
 def answer_question(b: Briefing, q: Question, ctx: Context) -> Reply:
     """The answer to a question already read (the router reads some to route them)."""
     reply = _answer(b, answer_index(b), q, ctx)
-    if q.language != "en":
+    if q.language != language() and language() == ENGLISH:  # asked in a language not answered in
         note = Section(_("I answer in English, the language of the article."))
         reply = dataclasses.replace(reply, sections=(*reply.sections, note))
     return reply
@@ -115,9 +116,9 @@ def _who(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
             return cards.person_reply(b, holders[0])
         if holders:
             return cards.not_found(b, Lookup("ambiguous", q.rest, None, tuple(holders)), q.rest, ())
-    if q.copular:  # "who is Turkey's president?": a role the article gives no one
-        return doesnt_say(b, q)
-    found = candidates(index, q, whole=True, people_first=True)
+    if q.copular and q.language == "en":  # "who is Turkey's president?": a role the article gives no one
+        return doesnt_say(b, q)  # (without a copula, "кто поблагодарил…" may be a deed: searched below)
+    found = candidates(index, q, whole=q.language == "en", people_first=True)
     doers = [(entry, _doer(b, index, entry, q)) for entry in found]
     if q.objects:
         doers = _done_to(index, q, doers)
@@ -132,7 +133,7 @@ def _who(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
     if group is not None:  # "who represents Ukraine?": "Ukrainian representatives", no one named
         line = _("The article doesn't name who {rest}; it only mentions “{group}”.")
         return doesnt_say(b, q, line.format(rest=echo(q.rest), group=group), entry)
-    return fact_reply(b, entry, person.name if person else None, person)
+    return fact_reply(b, entry, local(person.name) if person else None, person)
 
 
 def _doer(b: Briefing, index: AnswerIndex, entry: Entry, q: Question) -> PersonCard | None:
@@ -212,7 +213,7 @@ def _event(b: Briefing, index: AnswerIndex, q: Question) -> EventCard | None:
     found: list[tuple[bool, int, int, int, EventCard]] = []
     for event in b.deck.events:
         # Its names, not its date's wording: "before the announcement" names no announcement.
-        naming = set(tokens(" ".join((event.title, *event.aliases))))
+        naming = _worded(event.title, q) | set(tokens(" ".join(event.aliases)))
         involves = index.mentioned(" ".join((event.title, *(f.text for f in event.what))))
         involves |= {event.place} if event.place else set()
         if not _names_fit(q, involves):
@@ -232,9 +233,18 @@ def _told(event: EventCard, key: set[str], naming: set[str], known: set[str], q:
     if key <= naming:
         return 2
     for fact in event.what:
-        if key <= known | set(tokens(fact.text)) and (len(key) >= 2 or q.named or key & naming):
+        if key <= known | _worded(fact.text, q) and (len(key) >= 2 or q.named or key & naming):
             return 1
     return 0
+
+
+def _worded(text: str, q: Question) -> set[str]:
+    """The concepts of the editor's `text`, and of its translations for a question in another
+    language ("где встретились…" finds "Фидан встретился в Москве")."""
+    found = set(tokens(text))
+    if q.language != "en" and isinstance(text, Wording):
+        found |= set(foreign_tokens(" ".join(text.translations())))
+    return found
 
 
 def _when(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
@@ -280,7 +290,7 @@ def _where(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
         if answer is not None:
             return answer
     if event is not None:  # "where was the announcement made?": that event, and no place for it
-        line = _("The article doesn't say where this took place: {event}.").format(event=event.title)
+        line = _("The article doesn't say where this took place: {event}.").format(event=local(event.title))
         return doesnt_say(b, q, line, follow=event, cover=False)
     return doesnt_say(b, q)
 
@@ -362,9 +372,19 @@ def _topic(index: AnswerIndex, q: Question) -> AnyCard | None:
     """A card whose very names are what the question asks about ("что на кону?": the stakes)."""
     key = set(q.key)
     found = [c for c in index.cards.values()
-             if not isinstance(c, PersonCard) and key <= set(tokens(" ".join(c.names())))]
+             if not isinstance(c, PersonCard) and key <= _naming(c)]
     found.sort(key=lambda c: c.id != index.main_event)  # the story's own event first
     return found[0] if found else None
+
+
+def _naming(card: AnyCard) -> frozenset[str]:
+    return _concepts_of_names(" ".join(card.names()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _concepts_of_names(names: str) -> frozenset[str]:
+    """The concepts of a card's names, its translated names read as another language's words."""
+    return frozenset(tokens(names)) | frozenset(foreign_tokens(names))
 
 
 def _named(b: Briefing, index: AnswerIndex, q: Question, ctx: Context, kinds: frozenset[str] | None) -> Reply:
@@ -493,7 +513,7 @@ def fact_reply(b: Briefing, entry: Entry, title: str | None = None, card: AnyCar
     others = [index_card for index_card in _involved(b, entry) if index_card.id != card.id]
     follow = [(cards.short(card), cards.command_for(card)), (_("Source"), f"source {card.id}")]
     follow += [(cards.short(c), cards.command_for(c)) for c in others[:2]]
-    return Reply(title or card.label, (Section(entry.text),), cards.actions(*follow),
+    return Reply(title or cards.label(card), (Section(local(entry.text)),), cards.actions(*follow),
                  cards.source_of(b, entry.quote), topic=card.id)
 
 
@@ -514,7 +534,10 @@ def doesnt_say(b: Briefing, q: Question, line: str | None = None, related: Entry
     """The article does not answer: said in one line, with what it does cover (and `follow`'s card)."""
     sections = [Section(line or _line(q))]
     if related is not None:
-        sections.append(Section(_("What it says: “{quote}”").format(quote=related.quote)))
+        written_in = cards.quoted_in(b)
+        said = (_("What it says, {written_in}: “{quote}”").format(written_in=written_in, quote=related.quote)
+                if written_in else _("What it says: “{quote}”").format(quote=related.quote))
+        sections.append(Section(said))
     if cover:
         sections.append(Section(covers(b)))
     own = [(cards.short(follow), cards.command_for(follow))] if follow is not None else []
@@ -545,7 +568,7 @@ def _line(q: Question) -> str:
 
 def covers(b: Briefing) -> str:
     people = ", ".join(cards.surname(p) for p in b.deck.people)
-    places = ", ".join(p.name for p in b.deck.places)
+    places = ", ".join(local(p.name) for p in b.deck.places)
     return _("It covers: {people}; {places}; the dates of the events; what is at stake.").format(
         people=people, places=places)
 

@@ -18,7 +18,7 @@ from handlers import briefing as cards
 from handlers.answers.index import AnswerIndex, Entry
 from handlers.answers.questions import Statement
 from handlers.answers.words import tokens
-from handlers.i18n import _
+from handlers.i18n import _, local
 from handlers.reply import Reply, Section, echo
 
 SHOWN = 3  # statements in one answer: enough to see what they said, short enough to read
@@ -43,7 +43,7 @@ def find(index: AnswerIndex, s: Statement) -> Said:
     person = index.cards[next(iter(people))] if len(people) == 1 else None
     if not shown:
         return Said((), person, "", _nothing_said(s, person))
-    title = person.name if isinstance(person, PersonCard) else _party_title(shown)
+    title = local(person.name) if isinstance(person, PersonCard) else _party_title(shown)
     return Said(tuple(shown[:SHOWN]), person, title)
 
 
@@ -84,11 +84,11 @@ def _distinct(entries: Iterable[Entry]) -> list[Entry]:
 
 def _party_title(shown: list[Entry]) -> str:
     card = shown[0].card
-    return card.label if isinstance(card, PositionCard) else _("In the article's words")
+    return cards.label(card) if isinstance(card, PositionCard) else _("In the article's words")
 
 
 def _speaker_words(s: Statement, person: AnyCard | None) -> str:
-    return person.label if person is not None else echo(s.words.removesuffix("'s").removesuffix("’s"))
+    return cards.label(person) if person is not None else echo(s.words.removesuffix("'s").removesuffix("’s"))
 
 
 def _nothing_said(s: Statement, person: AnyCard | None) -> str:
@@ -107,7 +107,7 @@ def reply(b: Briefing, said: Said) -> Reply:
     """Up to SHOWN statements, each as the deck or the article words it, with their quotes, and
     the speaker's card and its sources as follow-ups (as a fact's answer has)."""
     person = said.person
-    sections = tuple(Section(e.text) for e in said.shown)
+    sections = tuple(Section(local(e.text)) for e in said.shown)
     follow = [(cards.short(person), cards.command_for(person)), (_("Source"), f"source {person.id}")
               ] if person is not None else []
     follow.append((_("The article"), "source"))

@@ -125,16 +125,17 @@ _FOREIGN = {
     "kerivn": "lead", "glav": "lead", "holov": "lead", "bashkan": "presid", "baskan": "presid",
     "yonet": "lead", "delegats": "delegation", "delehats": "delegation", "heyet": "delegation",
     "sanktsi": "sanction", "yaptirim": "sanction", "memorandum": "memorandum", "mutabakat": "memorandum",
-    "konu": "stake", "stavk": "stake", "prezident": "presid", "cumhurbaskan": "presid",
+    "konu": "stake", "stavk": "stake", "pozits": "posit", "prezident": "presid", "cumhurbaskan": "presid",
     "ministr": "minist", "bakan": "minist", "vizit": "visit", "poezdk": "visit", "poyizdk": "visit",
     "ziyaret": "visit", "predlozh": "propos", "zaproponu": "propos", "propozits": "propos",
     "oneri": "propos", "obyavi": "announc", "ogolos": "announc", "anons": "announc", "duyur": "announc",
-    "voin": "war", "viin": "war", "savas": "war", "tsel": "purpos", "meta": "purpos", "amac": "purpos",
+    "voin": "war", "viin": "war", "voyn": "war", "viyn": "war", "savas": "war",
+    "tsel": "purpos", "meta": "purpos", "amac": "purpos",
     "proval": "fail", "neudach": "fail", "nevdach": "fail", "basarisiz": "fail", "uspekh": "succeed",
     "uspikh": "succeed", "basari": "succeed", "rossi": "russia", "rosi": "russia", "rus": "russia",
     "ukrain": "ukrain", "ukrayn": "ukrain", "turts": "turkey", "turech": "turkey", "turk": "turkey",
     "ssha": "usa", "amerik": "usa", "abd": "usa", "stambul": "istanbul", "istanbul": "istanbul",
-    "moskv": "moscow", "moskov": "moscow", "skaza": "say", "zayavi": "say", "zaiavy": "say",
+    "moskv": "russia", "moskov": "russia", "skaza": "say", "zayavi": "say", "zaiavy": "say",
     "dumae": "think", "dumaye": "think", "khoche": "want", "khochu": "want", "khotyat": "want",
 }
 
@@ -148,14 +149,31 @@ FOREIGN_KINDS: tuple[tuple[str, str], ...] = (
     ("pochemu", "why"), ("zachem", "why"), ("chomu", "why"), ("navishcho", "why"), ("neden", "why"),
     ("niye", "why"), ("nicin", "why"),
     ("skolko", "howmany"), ("skilky", "howmany"), ("skilki", "howmany"), ("kac", "howmany"),
+    ("skol'ko", "howmany"), ("skil'ki", "howmany"),  # "сколько", "скільки" as anyascii spells them
     ("chto", "what"), ("shcho", "what"), ("ne", "what"), ("kakoi", "what"), ("yakyi", "what"),
+    ("kakoy", "what"), ("kakaya", "what"), ("yakiy", "what"), ("yaka", "what"),
 )
+# Function words of Russian and Ukrainian, written as readers write them: they carry no topic in a
+# question, nor in the deck's translated wording.
+_CYRILLIC_STOPWORDS = """
+и й а но или да не ни же ли бы в во на с со к ко от из за по о об обо при для без под над через между
+до у что чтобы как какой какая какое какие каков какова каковы который которая которое которые
+которого которой которым он она оно они его её ее их им ему ей свой своя своё свои своих своей это
+этот эта эти тот та те то был была было были будет будут быть есть может могут уже ещё еще так также
+тоже весь вся всё все всех такой такая такое такие думает думают считает считают
+і й та а але або чи не ні ж би б в у на з із зі до від за по про для без під над через між що щоб як
+який яка яке які якого якої яким він вона воно вони його її їх їм йому їй свій своя своє свої своїх
+своєї це цей ця ці той та ті те був була було були буде будуть бути є може можуть вже ще так також
+теж весь вся все всі всіх такий така таке такі щодо думає думають вважає вважають
+"""
 FOREIGN_STOPWORDS = frozenset("""
 takoy takoi takaya takiy takyi takа eto tse yavlyaetsya ye v vo na i a u o ob pro s z iz do po za
 li chy bude budut budet proidut proydut proyde projdut proydet prokhodyat vidbudetsya vidbuvayut
 sostoyatsya sostoitsya mistse mesto bir mi mu mı bu ve ile icin kadar olacak olan oldu var yok
-""".split())
+""".split()) | frozenset(anyascii(w).lower() for w in _CYRILLIC_STOPWORDS.split())
 
+OPENING = 6  # letters of a Russian or Ukrainian word kept as its stem (see foreign_word)
+FOREIGN_QUESTION_WORDS = frozenset(phrase for phrase, _kind in FOREIGN_KINDS if " " not in phrase)
 NATIONS = frozenset({"russia", "ukrain", "turkey", "usa"})  # the concepts that tell one side from another
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.'_][a-z0-9]+)*\.?")
 _USA_BEFORE = frozenset("president stance position sanctions government administration actions "
@@ -224,6 +242,22 @@ def tokens(text: str) -> list[str]:
             continue
         out.append(concept(bare))
     return out
+
+
+@lru_cache(maxsize=8192)
+def foreign_word(word: str) -> str:
+    """The concept of a transliterated Russian or Ukrainian word: the glossary's, else its opening.
+
+    Endings change with case and person ("встретились", "встретился"); the opening letters that
+    stay are a stem good enough to tell one word of a short deck from another.
+    """
+    return foreign_concept(word) or word[:OPENING]
+
+
+def foreign_tokens(text: str) -> list[str]:
+    """Concepts of the content words of Russian or Ukrainian `text` (a deck's translated wording)."""
+    return [foreign_word(w) for w in words(text)
+            if w not in STOPWORDS and w not in FOREIGN_STOPWORDS and w not in FOREIGN_QUESTION_WORDS]
 
 
 def sides(concepts: list[str]) -> set[tuple[str, str]]:

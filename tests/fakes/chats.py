@@ -14,21 +14,28 @@ from handlers.context import ChatRef, ChatSettings, SubscriptionSummary, Upcomin
 
 @dataclass
 class FixedChats:
-    """A `handlers.context.ChatService` that answers from `zones` (by chat key) and `subs`."""
+    """A `handlers.context.ChatService` that answers from `zones` and `languages` (by chat key) and `subs`."""
 
     zones: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)  # by chat key
     subs: list[SubscriptionSummary] = field(default_factory=list)
     platforms_asked: list[str] = field(default_factory=list)
     deck: str = "istanbul-talks-2025"  # the story reminders come from
 
     async def settings(self, chat: ChatRef) -> ChatSettings:
-        return ChatSettings(timezone=self.zones.get(chat.key))
+        return ChatSettings(timezone=self.zones.get(chat.key), language=self.languages.get(chat.key))
 
     async def timezone(self, chat: ChatRef) -> str | None:
         return self.zones.get(chat.key)
 
     async def story(self, chat: ChatRef) -> str | None:
         return None
+
+    async def language(self, chat: ChatRef) -> str | None:
+        return self.languages.get(chat.key)
+
+    async def set_language(self, chat: ChatRef, language: str | None) -> ChatSettings:
+        raise AssertionError("FixedChats takes no changes")
 
     async def set_story(self, chat: ChatRef, deck: str | None) -> None:
         raise AssertionError("FixedChats takes no changes")

@@ -11,7 +11,7 @@ to Slack; only the far end is fake::
 What it does as Slack does:
 
 - Web API methods (`auth.test`, `chat.postMessage`, `chat.postEphemeral`, `chat.update`,
-  `chat.delete`, `views.publish`, `conversations.info`, `conversations.open`,
+  `chat.delete`, `views.publish`, `conversations.info`, `conversations.open`, `users.info`,
   `apps.connections.open`) answer HTTP 200 with Slack's JSON, `{"ok": true, ...}` or
   `{"ok": false, "error": "..."}`; they check the token (`not_authed`, `invalid_auth`,
   `not_allowed_token_type`) and the channel (`channel_not_found`, `not_in_channel`,
@@ -19,6 +19,11 @@ What it does as Slack does:
   `invalid_blocks` with `errors` (50 blocks, section text 3000, header 150, 10 fields of 2000,
   buttons 75, unique action ids…), `msg_blocks_too_long`, `msg_too_long`, `no_text`;
   views get `invalid_arguments` with `response_metadata.messages`, as Slack answers.
+  `users.info` needs the `users:read` scope (the app's scopes are slack/manifest.yml's unless a
+  test sets `scopes`; without it: `missing_scope` with `needed` and `provided`) and gives a
+  member's `locale` only when asked with `include_locale`, as Slack does: every `U…`/`W…` id is
+  a member with the workspace's locale (`locale`, "en-US") unless `user(id, locale=…)` says
+  otherwise.
 - Failure switches and rate limits (tests/fakes/kit.py), answered in Slack's words:
   `fail(method, Failure(200, "account_inactive"))` for any Slack error code with its status,
   `fail(method, too_many_requests(n))` for HTTP 429 with `Retry-After` and `ratelimited`,
@@ -58,10 +63,12 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
 import aiohttp
+import yaml
 from aiohttp import web
 
 from tests.fakes.kit import WAIT, Call, Failure, FakeServer, RateLimit
@@ -90,6 +97,13 @@ Kind = Literal["slash_commands", "events_api", "interactive"]
 BOT_TOKEN = "xoxb-1111-2222-fakebottoken"
 APP_TOKEN = "xapp-1-A0FAKEAPP-3333-fakeapptoken"
 SIGNING_SECRET = "fake-signing-secret-0123456789"
+MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yml"
+
+
+def manifest_scopes() -> frozenset[str]:
+    """The bot scopes the app asks for at installation (slack/manifest.yml)."""
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
 
 
 @dataclass
@@ -445,6 +459,9 @@ class FakeSlack(FakeServer[str, Message]):
         self.channels: dict[str, Channel] = {}
         self.deleted: set[str] = set()
         self.socket = FakeSocketMode(self)
+        self.scopes = manifest_scopes()  # what the installed app was granted
+        self.locale = "en-US"  # the workspace's language, every member's unless they chose another
+        self.locales: dict[str, str] = {}  # members who chose another, by user id
         self._response_urls: dict[str, dict[str, str]] = {}
         self._ts = itertools.count(1)
         self.channel("C0GENERAL", name="general")
@@ -491,6 +508,11 @@ class FakeSlack(FakeServer[str, Message]):
         chan = Channel("D" + user[1:], "", user=user)
         self.channels[chan.id] = chan
         return chan.id
+
+    def user(self, user_id: str, *, locale: str) -> str:
+        """A member whose Slack is set to `locale` ("uk-UA"); returns the id."""
+        self.locales[user_id] = locale
+        return user_id
 
     def messages_in(self, chat: str, *, ephemeral: bool | None = None) -> list[Message]:
         """Messages in channel `chat`; `ephemeral` True/False keeps only private/public ones."""
@@ -650,6 +672,22 @@ class FakeSlack(FakeServer[str, Message]):
             return {"ok": False, "error": "users_list_not_supplied"}
         chan = self.channels[self.dm_channel(users[0])]
         return {"ok": True, "channel": {"id": chan.id}}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        if "users:read" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "users:read",
+                    "provided": ",".join(sorted(self.scopes))}
+        user = str(args.get("user", ""))
+        if not user.startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_found"}
+        profile: dict[str, Any] = {
+            "id": user, "team_id": self.team_id, "name": user.lower(), "deleted": False, "real_name": user,
+            "tz": "Europe/Kyiv", "tz_label": "Eastern European Summer Time", "tz_offset": 10800,
+            "is_admin": False, "is_owner": False, "is_bot": user == self.bot_user_id, "updated": 1_748_000_000,
+            "profile": {"real_name": user, "display_name": user.lower()}}
+        if str(args.get("include_locale", "")).lower() in ("1", "true"):
+            profile["locale"] = self.locales.get(user, self.locale)
+        return {"ok": True, "user": profile}
 
     def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.socket.issue_url()}

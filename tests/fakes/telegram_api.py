@@ -126,11 +126,14 @@ class User:
     first_name: str
     username: str | None = None
     is_bot: bool = False
+    language_code: str | None = None  # the language of the reader's Telegram app ("uk", "en-GB")
 
     def json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
         if self.username:
             data["username"] = self.username
+        if self.language_code:
+            data["language_code"] = self.language_code
         return data
 
 
@@ -266,7 +269,10 @@ class FakeTelegram(FakeServer[int, Message]):
         self.inline_messages: dict[str, Message] = {}
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.inline_queries: dict[str, InlineQuery] = {}
-        self.commands: dict[str, list[dict[str, Any]]] = {}  # scope type -> commands
+        # The command menus by scope type, and language after a colon: "default", "default:uk".
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.descriptions: dict[str, str] = {}  # by language code, "" for the default
+        self.short_descriptions: dict[str, str] = {}
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
@@ -290,6 +296,9 @@ class FakeTelegram(FakeServer[int, Message]):
             "deleteMessage": self._delete_message, "answerCallbackQuery": self._answer_callback_query,
             "answerInlineQuery": self._answer_inline_query, "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands, "deleteMyCommands": self._delete_my_commands,
+            "setMyDescription": self._set_my_description, "getMyDescription": self._get_my_description,
+            "setMyShortDescription": self._set_my_short_description,
+            "getMyShortDescription": self._get_my_short_description,
             "getChatMember": self._get_chat_member, "sendChatAction": self._send_chat_action,
         }
 
@@ -318,9 +327,11 @@ class FakeTelegram(FakeServer[int, Message]):
 
     # --- the world ---------------------------------------------------------------------
 
-    def user(self, user_id: int, first_name: str = "Reader", username: str | None = None) -> User:
-        """A reader, with the private chat the bot shares with them (same id, as on Telegram)."""
-        user = self.users[user_id] = User(user_id, first_name, username)
+    def user(self, user_id: int, first_name: str = "Reader", username: str | None = None, *,
+             language_code: str | None = None) -> User:
+        """A reader, with the private chat the bot shares with them (same id, as on Telegram);
+        `language_code` is their app's language, which Telegram sends with each of their updates."""
+        user = self.users[user_id] = User(user_id, first_name, username, language_code=language_code)
         self.chats.setdefault(user_id, Chat(user_id, "private", first_name=first_name, username=username))
         return user
 
@@ -802,15 +813,33 @@ class FakeTelegram(FakeServer[int, Message]):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise bad_request("command description must be 1-256 characters")
-        self.commands[(params.get("scope") or {}).get("type", "default")] = commands
+        self.commands[_menu_key(params)] = commands
         return True
 
     async def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.commands.get((params.get("scope") or {}).get("type", "default"), [])
+        return self.commands.get(_menu_key(params), [])
 
     async def _delete_my_commands(self, params: dict[str, Any]) -> bool:
-        self.commands.pop((params.get("scope") or {}).get("type", "default"), None)
+        self.commands.pop(_menu_key(params), None)
         return True
+
+    def menu(self, language: str = "") -> list[tuple[str, str]]:
+        """(command, description) of the default scope's menu for readers of `language` ("": anyone)."""
+        return [(c["command"], c["description"]) for c in self.commands.get(_menu_key({"language_code": language}), [])]
+
+    async def _set_my_description(self, params: dict[str, Any]) -> bool:
+        self.descriptions[_language(params)] = _described(params, "description", 512)
+        return True
+
+    async def _get_my_description(self, params: dict[str, Any]) -> dict[str, str]:
+        return {"description": self.descriptions.get(_language(params), "")}
+
+    async def _set_my_short_description(self, params: dict[str, Any]) -> bool:
+        self.short_descriptions[_language(params)] = _described(params, "short_description", 120)
+        return True
+
+    async def _get_my_short_description(self, params: dict[str, Any]) -> dict[str, str]:
+        return {"short_description": self.short_descriptions.get(_language(params), "")}
 
     async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
@@ -825,6 +854,27 @@ class FakeTelegram(FakeServer[int, Message]):
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         self._writable_chat(params)
         return True
+
+
+def _language(params: dict[str, Any]) -> str:
+    """The language_code of a per-language call: "" or a two-letter ISO 639-1 code, as Telegram takes."""
+    code = str(params.get("language_code") or "")
+    if code and not re.fullmatch(r"[a-z]{2}", code):
+        raise bad_request("LANGUAGE_CODE_INVALID")
+    return code
+
+
+def _menu_key(params: dict[str, Any]) -> str:
+    scope = (params.get("scope") or {}).get("type", "default")
+    language = _language(params)
+    return f"{scope}:{language}" if language else scope
+
+
+def _described(params: dict[str, Any], name: str, limit: int) -> str:
+    text = str(params.get(name) or "")
+    if len(text) > limit:
+        raise bad_request(f"{name.upper()}_INVALID")
+    return text
 
 
 def _check_button(button: Any) -> None:

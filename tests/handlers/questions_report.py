@@ -30,6 +30,7 @@ from content.loader import Briefing, load_all
 from handlers.answers.index import answer_index
 from handlers.clock import FixedClock
 from handlers.context import Context
+from handlers.i18n import _
 from handlers.reply import Reply
 from handlers.router import answer
 
@@ -37,7 +38,7 @@ SETS = Path(__file__).resolve().parent / "questions"
 QUESTIONS = SETS / "istanbul.yaml"
 ARTICLES = Path(__file__).resolve().parents[1] / "content" / "draft" / "articles"
 MOMENT = dt.datetime.fromisoformat("2025-05-31T12:00+03:00")  # two days before the talks
-ABSENT_TITLES = ("The article doesn't say", "Not in this briefing")
+ABSENT_TITLES = ("The article doesn't say", "Not in this briefing")  # as written; translated to compare
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,10 @@ def judge(b: Briefing, case: Case, reply: Reply) -> Verdict:
     present = [n for n in case.lacks if n.lower() in low]
     quotes = list(reply.source.quotes) if reply.source else []
     invented = [q for q in quotes if q not in b.article]
-    said_absent = reply.title in ABSENT_TITLES
-    false_absent = reply.title == "Not in this briefing" and answer_index(b).occurs(case.text)
+    with reply.in_its_language():  # the titles as the reader of that language reads them
+        absent_titles = [_(t) for t in ABSENT_TITLES]
+    said_absent = reply.title in absent_titles
+    false_absent = reply.title == absent_titles[1] and answer_index(b).occurs(case.text)
     if case.expect == "absent":
         ok = said_absent and not missing and not present
         outcome = "honest" if ok else "wrong"

@@ -37,6 +37,15 @@ async def test_no_answer_calls_the_articles_own_words_not_in_this_briefing(brief
     assert [v.case.text for v in verdicts if v.false_absent] == []
 
 
+async def test_questions_in_ukrainian_and_russian_are_answered_right_or_honestly_in_their_language(
+        briefing: Briefing) -> None:
+    cases = [c for c in qr.load() if c.category in ("ukrainian", "russian")]
+    assert sum(c.category == "ukrainian" for c in cases) >= 20 and sum(c.category == "russian" for c in cases) >= 20
+    verdicts = await qr.run(briefing, cases)
+    assert qr.good_share(verdicts) >= TARGET, qr.report(verdicts)
+    assert [v.case.text for v in verdicts if "I answer in English" in v.reply.plain_text()] == []
+
+
 @pytest.mark.parametrize("name", DRAFTED)
 async def test_a_drafted_decks_question_set_is_answered_right_or_honestly(drafted_sets: Drafted, name: str,
                                                                        pytestconfig: pytest.Config) -> None:

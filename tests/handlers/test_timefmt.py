@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from content import text as calendar
 from handlers import timefmt
+from handlers.i18n import speaking_in
 
 
 def test_long_date_and_moment() -> None:
@@ -79,3 +81,69 @@ def test_relative_moment() -> None:
 )
 def test_long_range_names_the_days_of_an_event_over_several(first: dt.date, last: dt.date, text: str) -> None:
     assert timefmt.long_range(first, last) == text
+
+
+# --- in the reader's language: Babel's dates, CLDR's relative times, the bot's own rounding -------
+
+NNBSP = "\u202f"  # CLDR's narrow no-break space before "р." and "г."
+
+
+@pytest.mark.parametrize(("code", "date", "days", "weeks", "ago"), [
+    ("uk", f"понеділок, 2 червня 2025{NNBSP}р.", "через 2 дні", "через 2 тижні", "18 місяців тому"),
+    ("ru", f"понедельник, 2 июня 2025{NNBSP}г.", "через 2 дня", "через 2 недели", "18 месяцев назад"),
+    ("en", "Monday 2 June 2025", "in 2 days", "in 2 weeks", "18 months ago"),
+])
+def test_dates_and_distances_are_worded_in_the_readers_language(code: str, date: str, days: str, weeks: str,
+                                                               ago: str) -> None:
+    talks = dt.date(2025, 6, 2)
+    with speaking_in(code):
+        assert timefmt.long_date(talks) == date
+        assert timefmt.relative_day(dt.date(2025, 5, 31), talks) == days
+        assert timefmt.relative_day(dt.date(2025, 5, 19), talks) == weeks  # 14 days: weeks, the bot's rule
+        assert timefmt.relative_day(dt.date(2026, 12, 1), talks) == ago
+
+
+@pytest.mark.parametrize(("code", "counted"), [
+    ("uk", ["1 день", "2 дні", "5 днів", "2 тижні", "3 тижні", "6 тижнів", "2 місяці", "18 місяців", "2 роки",
+            "5 років"]),
+    ("ru", ["1 день", "2 дня", "5 дней", "2 недели", "3 недели", "6 недель", "2 месяца", "18 месяцев", "2 года",
+            "5 лет"]),
+])
+def test_distances_keep_the_bots_rounding_in_every_language(code: str, counted: list[str]) -> None:
+    with speaking_in(code):
+        assert [timefmt.distance(d) for d in (1, 2, 5, 14, 20, 45, 61, 548, 730, 1826)] == counted
+
+
+@pytest.mark.parametrize(("code", "ahead", "behind"), [
+    ("uk", ["через 1 хвилину", "через 21 хвилину", "через 1 годину 1 хвилину", "через 3 дні 4 години"],
+     ["1 хвилину тому", "21 хвилину тому", "1 годину 1 хвилину тому", "3 дні 4 години тому"]),
+    ("ru", ["через 1 минуту", "через 21 минуту", "через 1 час 1 минуту", "через 3 дня 4 часа"],
+     ["1 минуту назад", "21 минуту назад", "1 час 1 минуту назад", "3 дня 4 часа назад"]),
+    ("en", ["in 1 minute", "in 21 minutes", "in 1 hour 1 minute", "in 3 days 4 hours"],
+     ["1 minute ago", "21 minutes ago", "1 hour 1 minute ago", "3 days 4 hours ago"]),
+])
+def test_a_moment_ahead_or_behind_takes_the_case_its_words_need(code: str, ahead: list[str],
+                                                              behind: list[str]) -> None:
+    now = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
+    minutes = [1, 21, 61, 3 * 24 * 60 + 4 * 60]
+    with speaking_in(code):
+        assert [timefmt.relative_moment(now, now + dt.timedelta(minutes=m)) for m in minutes] == ahead
+        assert [timefmt.relative_moment(now, now - dt.timedelta(minutes=m)) for m in minutes] == behind
+        assert timefmt.span(dt.timedelta(minutes=61)) == {"uk": "1 година 1 хвилина", "ru": "1 час 1 минута",
+                                                          "en": "1 hour 1 minute"}[code]
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("uk", f"вівторок, 2 – четвер, 4 червня 2026{NNBSP}р."),
+    ("ru", f"вторник, 2 – четверг, 4 июня 2026{NNBSP}г."),
+])
+def test_a_range_of_days_in_the_readers_language(code: str, text: str) -> None:
+    with speaking_in(code):
+        assert timefmt.long_range(dt.date(2026, 6, 2), dt.date(2026, 6, 4)) == text
+
+
+def test_english_dates_are_the_bots_own_every_day_of_four_years() -> None:
+    day = dt.date(2024, 1, 1)
+    while day < dt.date(2028, 1, 1):
+        assert timefmt.long_date(day) == calendar.long_date(day)
+        day += dt.timedelta(days=1)

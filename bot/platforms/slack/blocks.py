@@ -272,8 +272,9 @@ def render(reply: Reply, *, share: str | None = None, hint: str | None = None) -
 
     `share` adds the "Share in channel" button carrying that command; `hint` adds a usage line.
     """
-    messages = pack(pieces(reply, share=share, hint=hint))
-    return [
-        SlackMessage(fallback(reply.title, m, i == 0), tuple(p.block.to_dict() for p in m))
-        for i, m in enumerate(messages)
-    ]
+    with reply.in_its_language():
+        messages = pack(pieces(reply, share=share, hint=hint))
+        return [
+            SlackMessage(fallback(reply.title, m, i == 0), tuple(p.block.to_dict() for p in m))
+            for i, m in enumerate(messages)
+        ]

@@ -80,7 +80,14 @@ def story_blocks(stories: Sequence[Entry], room: int) -> list[Piece]:
 
 def home_view(summary: Reply, subs: Sequence[SubscriptionSummary] | None, hint: str,
               stories: Sequence[Entry] = ()) -> dict[str, Any]:
-    """The Home tab's view for views.publish; `subs` None when there is no chat service."""
+    """The Home tab's view for views.publish, in the summary's language; `subs` None when there is
+    no chat service."""
+    with summary.in_its_language():
+        return _home_view(summary, subs, hint, stories)
+
+
+def _home_view(summary: Reply, subs: Sequence[SubscriptionSummary] | None, hint: str,
+               stories: Sequence[Entry]) -> dict[str, Any]:
     card = [p for group in pieces(summary) for p in group]
     usage = usage_pieces(hint, 1990)
     room = MAX_VIEW_BLOCKS - len(usage) - 2

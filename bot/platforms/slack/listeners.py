@@ -34,7 +34,9 @@ from bot.platforms.slack.blocks import (
 )
 from bot.platforms.slack.home import home_view
 from bot.platforms.slack.incoming import PLATFORM, chat_ref, delivery_key, reader_text
+from bot.platforms.slack.locales import Locales
 from handlers.context import ChatRef, Permission, SubscriptionSummary
+from handlers.i18n import speaking_in
 from handlers.registry import REGISTRY
 from handlers.reply import Reply, clip
 
@@ -63,7 +65,7 @@ class Readers:
         self.send = send
         self.reports = ChatReports(events, log)
         self.admins = admins
-        self.usage = REGISTRY.usage_hint(COMMAND)
+        self.locales = Locales(client)
         self._busy_count = 0
         self._hooks: aiohttp.ClientSession | None = None
         self._idle = asyncio.Event()
@@ -133,9 +135,11 @@ class Readers:
         return may_manage
 
     async def answer(self, text: str, chat: ChatRef, user_id: str | None, body: Body) -> Reply | None:
-        """The reply to the reader; None when this request was answered already (a retry, a replay)."""
+        """The reply to the reader, in their language; None when this request was answered already
+        (a retry, a replay)."""
         return await self.service.answer(text, chat, may_manage=self.permission(user_id),
-                                         delivery=delivery_key(body))
+                                         delivery=delivery_key(body),
+                                         reader_language=await self.locales.of(user_id))
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -146,7 +150,8 @@ class Readers:
             # Slack always names the channel; without one, the reader's DM with the app stands in.
             where = command.get("channel_id") or command.get("user_id")
             if not where:
-                await ack(text=self.usage)
+                with speaking_in(self.service.language):
+                    await ack(text=usage())
                 return
             await ack()
             text = reader_text(str(command.get("text", "")), context.bot_user_id) or "start"
@@ -154,7 +159,7 @@ class Readers:
             reply = await self.answer(text, chat, command.get("user_id"), command)
             if reply is None:
                 return
-            hint = self.usage if text == "start" or reply.tone == "notice" else None
+            hint = usage_in(reply) if text == "start" or reply.tone == "notice" else None
             await self.via_response_url(respond, render(reply, share=_share(chat, reply, text), hint=hint))
 
     async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext) -> None:
@@ -222,8 +227,10 @@ class Readers:
             summary = await self.answer("summary", chat, user, body)
             if summary is None:
                 return
-            stories = await self.service.listing(chat)
-            view = home_view(summary, await self.subscriptions(), self.usage, stories)
+            stories = await self.service.listing(chat, await self.locales.of(user))
+            with summary.in_its_language():
+                subscriptions = await self.subscriptions()
+            view = home_view(summary, subscriptions, usage_in(summary), stories)
             await self.client.views_publish(user_id=user, view=view)
 
     async def dm_with(self, user: str) -> str:
@@ -268,14 +275,28 @@ class Readers:
                     f"response URL refused the reply: {result.status_code} {clip(result.body, 200)}")
 
     async def _apologise(self, context: AsyncBoltContext) -> None:
-        """A short apology where the reader asked; best effort, since Slack may be what failed."""
+        """A short apology where the reader asked, in their language; best effort, since Slack may
+        be what failed."""
         try:
+            with speaking_in(self.service.reader_language(await self.locales.of(context.user_id))):
+                sorry = apology()
             if context.respond is not None and context.response_url:
-                await self.via_response_url(context.respond, render(apology()))
+                await self.via_response_url(context.respond, render(sorry))
             elif where := context.channel_id or context.user_id:
-                await self.send(chat_ref(where), apology())
+                await self.send(chat_ref(where), sorry)
         except Exception as exc:
             log.warning("slack apology not delivered: %s", type(exc).__name__)
+
+
+def usage() -> str:
+    """The usage hint ('/briefing who [name] | when | …'), its argument names in the current language."""
+    return REGISTRY.usage_hint(COMMAND)
+
+
+def usage_in(reply: Reply) -> str:
+    """The usage hint in the language of `reply`, which it is shown under."""
+    with reply.in_its_language():
+        return usage()
 
 
 def _share(chat: ChatRef, reply: Reply, text: str) -> str | None:

@@ -9,6 +9,7 @@ not used: they own and close the event loop.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -31,6 +32,7 @@ from bot.platforms.webhooks import Malformed, json_object, malformed, text_of
 from bot.quiet import Quiet
 from bot.redaction import protect
 from handlers.context import ChatRef
+from handlers.i18n import LANGUAGES, N_, _, speaking_in
 from handlers.registry import REGISTRY
 from handlers.reply import Reply
 
@@ -41,6 +43,11 @@ ALLOWED_UPDATES = (Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY, U
                    Update.MY_CHAT_MEMBER)
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
+# What Telegram shows about the bot: in an empty chat (up to 512 characters) and on its profile (120).
+DESCRIPTION = N_("I answer questions about news articles: the summary, who's who, when and where it "
+                 "happens, and what is at stake, each answer with the passage of the article behind it. "
+                 "Send /start, or ask in plain words.")
+SHORT_DESCRIPTION = N_("Questions about the news, answered from the article's own words.")
 RATE_LIMIT_RETRIES = 2  # 429s ptb's AIORateLimiter waits out before the caller sees RetryLater
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as a webhook secret
 
@@ -183,13 +190,23 @@ class TelegramAdapter:
         await app.updater.start_polling(timeout=timeout, allowed_updates=ALLOWED_UPDATES)
 
     async def _publish_commands(self, outbox: Outbox) -> None:
-        """Telegram's command menu, from the registry /help is made from; not fatal if refused."""
-        commands = [BotCommand(name, summary) for name, summary in REGISTRY.menu()]
-        try:
-            await outbox.call("setMyCommands", {"commands": len(commands)},
-                              lambda: outbox.bot.set_my_commands(commands))
-        except DeliveryError as exc:
-            log.warning("telegram command menu not published: %s", exc.reason)
+        """Telegram's command menu (from the registry /help is made from) and the bot's description,
+        in the default language and in each other one the bot speaks: Telegram shows a reader the
+        one for their app's language. Not fatal if refused."""
+        default = self.service.language
+        for code in (None, *(c for c in LANGUAGES if c != default)):
+            with speaking_in(code or default):
+                commands = [BotCommand(name, summary) for name, summary in REGISTRY.menu()]
+                about, short = _(DESCRIPTION), _(SHORT_DESCRIPTION)
+            try:
+                await outbox.call("setMyCommands", {"commands": len(commands), "language_code": code},
+                                  functools.partial(outbox.bot.set_my_commands, commands, language_code=code))
+                await outbox.call("setMyDescription", {"language_code": code},
+                                  functools.partial(outbox.bot.set_my_description, about, language_code=code))
+                await outbox.call("setMyShortDescription", {"language_code": code}, functools.partial(
+                    outbox.bot.set_my_short_description, short, language_code=code))
+            except DeliveryError as exc:
+                log.warning("telegram command menu (%s) not published: %s", code or "default", exc.reason)
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates in hand, close the connection pool.

@@ -40,6 +40,7 @@ def article(command: str, reply: Reply) -> InlineQueryResultArticle:
     )
 
 
-async def results(service: BriefingService, text: str, chat: ChatRef) -> list[InlineQueryResultArticle]:
-    cards = await service.cards(text, chat)
+async def results(service: BriefingService, text: str, chat: ChatRef, reader_language: str | None = None
+                  ) -> list[InlineQueryResultArticle]:
+    cards = await service.cards(text, chat, reader_language)
     return [article(command, reply) for command, reply in cards[:RESULTS_MAX]]

@@ -206,4 +206,7 @@ def render(reply: Reply, *, as_html: bool = True, limit: int = MESSAGE_LIMIT) ->
 def _render(reply: Reply, as_html: bool, limit: int) -> Rendered:
     # Replies are frozen and hashable, and readers ask for the same cards again and again;
     # the Rendered (ptb's keyboard objects included) is immutable, so it is shared safely.
-    return Rendered(paginate(blocks(reply), limit=limit, as_html=as_html), keyboard(reply.actions), as_html)
+    # Their language is part of what makes two replies equal.
+    with reply.in_its_language():
+        return Rendered(paginate(blocks(reply), limit=limit, as_html=as_html), keyboard(reply.actions),
+                        as_html)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import (
     BaseHandler,
@@ -32,7 +32,7 @@ from bot.platforms.telegram.chats import chat_ref, message_chat, permission, pri
 from bot.platforms.telegram.delivery import Outbox
 from bot.platforms.telegram.render import Rendered, command_of, render
 from handlers.context import ChatRef, Permission
-from handlers.i18n import N_, _
+from handlers.i18n import N_, _, speaking_in
 from handlers.reply import Reply
 
 log = logging.getLogger("briefing.telegram")
@@ -44,6 +44,11 @@ _GONE_STATUSES = frozenset({ChatMemberStatus.BANNED, ChatMemberStatus.LEFT})
 
 async def _nobody() -> bool:
     return False
+
+
+def _language_of(user: User | None) -> str | None:
+    """The reader's language as their Telegram app is set ("uk", "en-GB"); None for a channel post."""
+    return user.language_code if user is not None else None
 
 
 def delivery_key(update: Update, context: Context) -> str:
@@ -80,7 +85,8 @@ class Readers:
         chat = message_chat(message)
         may = permission(context.bot, message.chat, message.from_user, message.sender_chat)
         reply = await self.service.answer(text, chat, bot_username=username, may_manage=may,
-                                          delivery=delivery_key(update, context))
+                                          delivery=delivery_key(update, context),
+                                          reader_language=_language_of(message.from_user))
         if reply is not None:
             await self.respond(chat, reply)
 
@@ -89,7 +95,9 @@ class Readers:
         if query is None:
             return
         command = command_of(query.data)
-        await self._acknowledge(query, None if command else _(EXPIRED_BUTTON))
+        with speaking_in(self.service.reader_language(_language_of(query.from_user))):
+            expired = None if command else _(EXPIRED_BUTTON)
+        await self._acknowledge(query, expired)
         if command is None:
             return
         card = query.message
@@ -97,7 +105,8 @@ class Readers:
             chat_ref(card.chat) if card is not None else private_chat(query.from_user))
         may: Permission = permission(context.bot, card.chat, query.from_user, None) if card else _nobody
         reply = await self.service.answer(command, chat, bot_username=context.bot.username, may_manage=may,
-                                          delivery=delivery_key(update, context))
+                                          delivery=delivery_key(update, context),
+                                          reader_language=_language_of(query.from_user))
         if reply is not None:
             await self._show(query, chat, reply)
 
@@ -105,7 +114,8 @@ class Readers:
         asked = update.inline_query
         if asked is None:
             return
-        found = await inline.results(self.service, asked.query, private_chat(asked.from_user))
+        found = await inline.results(self.service, asked.query, private_chat(asked.from_user),
+                                     _language_of(asked.from_user))
 
         async def answer() -> bool:
             return await asked.answer(found, cache_time=inline.CACHE_SECONDS, is_personal=True)
@@ -134,7 +144,8 @@ class Readers:
         log.error("telegram update failed", exc_info=context.error)
         message = update.effective_message if isinstance(update, Update) else None
         if message is not None and message.chat is not None:  # no chat: nobody to apologise to
-            await self._apologise(message_chat(message))
+            with speaking_in(self.service.reader_language(_language_of(message.from_user))):
+                await self._apologise(message_chat(message))
 
     # --- answering ---------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -13,9 +14,11 @@ from bot.store import Store
 from content.loader import Briefing
 from handlers.context import ChatRef
 from tests.bot.platforms.telegram.conftest import make_adapter
-from tests.bot.scheduling.live import DECK, Posting, clock_for, posting
+from tests.bot.scheduling.live import D1, DECK, Posting, clock_for, posting
 from tests.fakes.kit import too_many_requests
 from tests.fakes.telegram_api import FakeTelegram
+
+NNBSP = "\u202f"  # CLDR's narrow no-break space before "р." and "г."
 
 
 @dataclass
@@ -82,3 +85,30 @@ async def test_a_429_beyond_ptb_s_own_retries_is_waited_out(live: Live) -> None:
     assert await live.outcomes.wait_for(1, seconds=20) == [("1001", "sent")]
     assert [c.status for c in live.tg.calls_to("sendMessage")] == [429, 429, 429, 200]
     assert len(live.tg.messages_in(ada.id)) == 1
+
+
+@pytest.mark.parametrize("live", [-1], indirect=True)
+async def test_a_group_that_chose_ukrainian_gets_its_reminder_in_ukrainian(live: Live) -> None:
+    group = live.tg.group(-5001)
+    chat = ChatRef("telegram", "-5001", kind="group")
+    await live.store.set_language(chat, "uk", D1 - dt.timedelta(days=2))
+    await live.subscribe(chat)
+    assert await live.outcomes.wait_for(1) == [("-5001", "sent")]
+    [reminder] = live.tg.messages_in(group.id)
+    assert reminder.text.startswith("Нагадування: Другий раунд переговорів Росії та України в Стамбулі\n")
+    assert (f"Завтра: Другий раунд переговорів Росії та України в Стамбулі, понеділок, 2 червня 2025{NNBSP}р. "
+            "(час не оголошено).") in reminder.text
+    assert "Джерело: Стаття «Переговори Росії та України в Стамбулі», англійською" in reminder.text
+    assert [b["text"] for b in reminder.buttons] == ["Коли", "Головне", "Налаштування"]
+
+
+async def test_a_reader_who_subscribed_in_russian_gets_the_reminder_in_russian(live: Live) -> None:
+    ivan = live.tg.user(1002, "Иван", language_code="ru")
+    live.tg.send_text(ivan, "/subscribe")
+    [confirmation] = await live.tg.wait_for_messages(ivan.id, 1)
+    assert confirmation.text.startswith("Подписка оформлена") and "Напоминание D-1" in confirmation.text
+    assert await live.outcomes.wait_for(1) == [("1002", "sent")]
+    [_, reminder] = await live.tg.wait_for_messages(ivan.id, 2)
+    assert reminder.text.startswith("Напоминание: Второй раунд переговоров России и Украины в Стамбуле\n")
+    assert f"Завтра: Второй раунд переговоров России и Украины в Стамбуле, понедельник, 2 июня 2025{NNBSP}г." \
+        in reminder.text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 from zoneinfo import ZoneInfo
 
 from handlers.clock import FixedClock
 from handlers.context import Context
+from handlers.i18n import speaking
 from handlers.reply import Reply
 from handlers.router import answer
 from tests.content.draft.conftest import ARTICLES, Drafter
@@ -55,3 +57,12 @@ def test_a_reader_elsewhere_sees_the_whole_range_in_their_zone(draft: Drafter) -
     window = eventtime.reader_window(b.deck.main, ZoneInfo("America/New_York"))
     assert window is not None
     assert window.startswith("from Monday 2 March 2026, 18:00 to Thursday 5 March 2026, 18:00")
+
+
+async def test_a_drafted_deck_is_in_one_language_and_a_ukrainian_reader_gets_it_as_written(draft: Drafter) -> None:
+    b = draft(ARTICLES / "copenhagen-strike.txt").briefing()
+    assert b.deck.languages == ()
+    with speaking(gettext.NullTranslations(), "uk"):
+        reply = await answer(b, "/when", Context(FixedClock(dt.datetime.fromisoformat("2026-03-02T12:00+01:00"))))
+    assert reply is not None and reply.title == b.deck.main.title
+    assert reply.source is not None and reply.source.article.endswith(", in English")

@@ -12,6 +12,7 @@ import yaml
 from bot.platforms.slack import EVENTS_PATH
 from bot.platforms.slack.blocks import COMMAND
 from handlers.registry import REGISTRY
+from tests.fakes.slack_api import manifest_scopes
 
 MANIFEST = Path(__file__).parents[4] / "slack" / "manifest.yml"
 
@@ -53,3 +54,9 @@ def test_display_information_fits_slacks_limits(manifest: dict[str, Any]) -> Non
     assert len(info["name"]) <= 35 and len(info["description"]) <= 140
     assert 175 <= len(info["long_description"]) <= 4000
     assert re.fullmatch(r"#[0-9a-f]{6}", info["background_color"])
+
+
+def test_the_app_may_ask_each_readers_language(manifest: dict[str, Any]) -> None:
+    """users.info gives a reader's locale only with users:read; the fake Slack grants what this asks."""
+    assert "users:read" in manifest["oauth_config"]["scopes"]["bot"]
+    assert "users:read" in manifest_scopes()

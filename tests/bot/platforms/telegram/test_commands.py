@@ -132,11 +132,12 @@ class Permissions(BriefingService):
         self.answers: dict[str, bool] = {}  # text asked -> may_manage()
 
     async def answer(self, text: str, chat: ChatRef, *, bot_username: str | None = None,
-                     may_manage: Permission | None = None, delivery: str | None = None) -> Reply | None:
+                     may_manage: Permission | None = None, delivery: str | None = None,
+                     reader_language: str | None = None) -> Reply | None:
         assert may_manage is not None
         self.answers[text] = await may_manage()
         return await super().answer(text, chat, bot_username=bot_username, may_manage=may_manage,
-                                    delivery=delivery)
+                                    delivery=delivery, reader_language=reader_language)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.i18n import _, speaking_in
 from tests.bot.platforms.telegram.conftest import Bot
 from tests.fakes.telegram_api import User
 
@@ -38,7 +39,18 @@ async def test_what_the_article_does_not_say_is_said_in_one_line_with_what_it_co
     assert answer.text.startswith("What's at stake")
 
 
-async def test_a_question_in_russian_is_answered_in_english_and_says_so(telegram: Bot, reader: User) -> None:
+async def test_a_question_in_russian_is_answered_in_russian_with_the_articles_words_in_english(
+        telegram: Bot, reader: User) -> None:
     [answer] = await telegram.ask(reader, "кто возглавляет делегацию?")
-    assert answer.text.startswith("Vladimir Medinsky\n")
+    assert answer.text.startswith("Владимир Мединский\n")
+    assert "Возглавляет российскую делегацию" in answer.text
+    with speaking_in("ru"):
+        assert _("in English") in answer.text  # "на английском": the source says the quotes' language
+    assert "“He stated that the Russian delegation, led by presidential aide Vladimir Medinsky" in answer.text
+    assert "I answer in English" not in answer.text
+
+
+async def test_a_question_in_turkish_is_answered_in_english_and_says_so(telegram: Bot, reader: User) -> None:
+    [answer] = await telegram.ask(reader, "müzakereler nerede?")
+    assert answer.text.startswith("Istanbul\n")
     assert "I answer in English, the language of the article." in answer.text
