@@ -20,7 +20,7 @@ def test_ask_in_ukrainian(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("Другий раунд переговорів Росії та України в Стамбулі\n")
     assert f"Через 2 дні: понеділок, 2 червня 2025{NNBSP}р. — Стамбул." in out
     assert "Час:          Не оголошено" in out
-    assert "Джерело: Стаття «Переговори Росії та України в Стамбулі», англійською" in out
+    assert "Джерело: Стаття на тему: Переговори Росії та України в Стамбулі, англійською" in out
     assert "  “The talks are scheduled to occur in Istanbul on June 2”" in out
     assert "Далі: [1] Зворотний відлік" in out
 

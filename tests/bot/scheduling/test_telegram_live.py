@@ -98,7 +98,7 @@ async def test_a_group_that_chose_ukrainian_gets_its_reminder_in_ukrainian(live:
     assert reminder.text.startswith("Нагадування: Другий раунд переговорів Росії та України в Стамбулі\n")
     assert (f"Завтра: Другий раунд переговорів Росії та України в Стамбулі, понеділок, 2 червня 2025{NNBSP}р. "
             "(час не оголошено).") in reminder.text
-    assert "Джерело: Стаття «Переговори Росії та України в Стамбулі», англійською" in reminder.text
+    assert "Джерело: Стаття на тему: Переговори Росії та України в Стамбулі, англійською" in reminder.text
     assert [b["text"] for b in reminder.buttons] == ["Коли", "Головне", "Налаштування"]
 
 

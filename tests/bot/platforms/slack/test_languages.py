@@ -59,7 +59,7 @@ async def test_a_ukrainian_reader_gets_the_card_the_quote_and_the_usage_hint_in_
     assert lavrov.header() == "Сергій Лавров"
     assert "Міністр закордонних справ Росії" in lavrov.mrkdwn()
     assert "“Russian Foreign Minister Sergey Lavrov”" in lavrov.mrkdwn()
-    assert "Стаття «Переговори Росії та України в Стамбулі», англійською" in lavrov.mrkdwn()
+    assert "Стаття на тему: Переговори Росії та України в Стамбулі, англійською" in lavrov.mrkdwn()
     [intro] = await bot.ask("", user=reader)
     assert "Як користуватися: /briefing start | help | summary | who [ім’я]" in intro.mrkdwn()
 
