@@ -5,10 +5,12 @@
 #
 # BASE_IMAGE is any image with Python 3.11+ and its venv module (python:3.12-slim by default);
 # scripts/container-smoke.sh builds from a local Debian base where no registry is reachable.
+# EXTRAS=draft adds what `briefing-bot draft` needs (some 200 MB the serving bot never uses).
 ARG BASE_IMAGE=python:3.12-slim
 
 # --- build: the project's wheel and every dependency's, installed into a venv -------------------
 FROM ${BASE_IMAGE} AS build
+ARG EXTRAS=
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -17,8 +19,8 @@ COPY handlers ./handlers
 COPY content ./content
 COPY seeds ./seeds
 RUN python3 -m venv /opt/venv \
- && /opt/venv/bin/pip wheel --quiet --wheel-dir /wheels . \
- && /opt/venv/bin/pip install --quiet --no-index --find-links /wheels briefing-bot \
+ && /opt/venv/bin/pip wheel --quiet --wheel-dir /wheels ".${EXTRAS:+[$EXTRAS]}" \
+ && /opt/venv/bin/pip install --quiet --no-index --find-links /wheels "briefing-bot${EXTRAS:+[$EXTRAS]}" \
  && /opt/venv/bin/briefing-bot check \
  && /opt/venv/bin/pip uninstall --quiet --yes pip setuptools
 

