@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -24,18 +23,13 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.fakes.kit import free_port
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 
 IMPORTS = "import telegram.ext, slack_bolt.async_app, slack_bolt.adapter.socket_mode.async_handler, " \
           "apscheduler.schedulers.asyncio"
 SETTINGS = ("BRIEFING_", "TELEGRAM_", "SLACK_", "DATABASE_URL", "LOG_")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def timed_process(*args: str) -> float:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import socket
 import time
 from abc import ABC, abstractmethod
 from collections import deque
@@ -29,6 +30,14 @@ from aiohttp import web
 
 WAIT = 5.0  # how long a wait lasts unless told, in seconds
 _POLL = 0.02  # how often a wait looks at state kept outside the fake (what a test recorded, say)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (a fake or a bot process takes it next)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass(frozen=True)

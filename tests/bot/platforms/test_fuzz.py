@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -28,19 +27,13 @@ from handlers.router import for_another_bot
 from tests.bot.platforms.hostile_texts import hostile_texts
 from tests.bot.platforms.slack.conftest import make_adapter as make_slack_adapter
 from tests.bot.platforms.telegram.conftest import make_adapter as make_telegram_adapter
+from tests.fakes.kit import free_port
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 
 COUNT = 5_000
 CHANNELS = 50
 ALLOWED_ENTITIES = {"bold", "italic", "blockquote"}  # what the bot's own HTML produces
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

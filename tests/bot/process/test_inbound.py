@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,17 +18,11 @@ from bot.platforms.telegram.adapter import SECRET_HEADER
 from bot.process.http import FD_RESERVE
 from tests.bot.process.conftest import CHANNEL, WEBHOOK_SECRET
 from tests.bot.process.process import BotProcess, bot_env, launch
+from tests.fakes.kit import free_port
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 
 MEGABYTE = 1_000_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def public_env(tmp_path: Path, telegram: FakeTelegram, slack: FakeSlack, **extra: str) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -17,17 +16,11 @@ from bot.store import open_store
 from tests.bot.process.conftest import CHANNEL, D_MINUS_1, MARGIN, READER
 from tests.bot.process.process import BotProcess, bot_env, get_json, launch
 from tests.bot.store.postgres import Server
+from tests.fakes.kit import free_port
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 
 pytestmark = pytest.mark.postgres
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+
+from tests.fakes.kit import free_port
 
 PG_USER = "postgres"
 
@@ -35,19 +36,12 @@ def bindir() -> Path | None:
     return Path(candidates[0]).parent if candidates else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class Server:
     def __init__(self, bin_dir: Path) -> None:
         self.bin = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
             try:
