@@ -20,9 +20,10 @@ from content.library import Library
 from handlers.context import ChatRef
 from tests.bot.process.conftest import CHANNEL
 from tests.bot.process.process import ROOT, BotProcess, bot_env, get_text, launch
-from tests.bot.process.test_replicas import free_port, replica
+from tests.bot.process.test_replicas import replica
 from tests.bot.process.test_runtime import Recorder, runtime_with
 from tests.bot.store.postgres import Server
+from tests.fakes.kit import free_port
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 from tests.newsroom import COPENHAGEN, ISTANBUL, PORTLAND, REYKJAVIK, SUMMIT_MOVES, Newsroom
