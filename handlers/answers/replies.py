@@ -73,8 +73,10 @@ def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply
         if q.kind in ("who", "where"):
             return _not_named(b, q)
         return doesnt_say(b, q)
-    if q.name_like or (q.unknown and (len(q.key) < 2 or _another(q) or q.kind == "whatif")):
-        return doesnt_say(b, q)  # "is there a ceasefire?", "the last strike", "if it fails": not in it
+    if q.name_like or (q.unknown and (len(q.key) < 2 or _another(q) or q.kind == "whatif"
+                                      or (q.kind == "yesno" and _only_names(index, q)))):
+        # "is there a ceasefire?", "the last strike", "if it fails": not in it
+        return doesnt_say(b, q, related=_between(index, q))
     if q.statement is not None:
         return _statement(b, index, q, q.statement)
     if q.key and not q.named and set(q.key) <= index.common and q.kind in ("what", "whatif", "howmany"):
@@ -85,6 +87,22 @@ def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply
     by_kind: dict[str, Callable[[Briefing, AnswerIndex, Question, Context], Reply]] = {
         "who": _who, "when": _when, "where": _where, "why": _why, "yesno": _yesno}
     return by_kind.get(q.kind, _what)(b, index, q, ctx)
+
+
+def _only_names(index: AnswerIndex, q: Question) -> bool:
+    """Whether the question's known words only name who or what it is about (its cards, nations,
+    the story's most common words), so that what it asks of them is all in its unknown words
+    ("is there a ceasefire between Russia and Ukraine?")."""
+    names = frozenset().union(*(_naming(index.cards[i]) for n in q.named for i in n))
+    return set(q.key) <= names | NATIONS | index.common
+
+
+def _between(index: AnswerIndex, q: Question) -> Entry | None:
+    """What the article does say of two or more cards the question names together, when its own
+    word for their relation is not the reader's ("is Trump happy with Putin?")."""
+    if len(q.named) < 2 or q.name_like:
+        return None
+    return best(index, dataclasses.replace(q, key=(), unknown=()))
 
 
 def _another(q: Question) -> bool:

@@ -183,6 +183,24 @@ async def test_what_if_a_case_the_article_never_discusses_is_not_answered(ask_dr
     assert reply.title == DOESNT_SAY
 
 
+async def test_a_yes_or_no_about_a_thing_the_article_never_names_is_not_answered_by_its_nations(
+        ask: Ask) -> None:
+    reply = await ask("is there a ceasefire between russia and ukraine?")
+    assert reply.title == DOESNT_SAY
+    assert "“ceasefire”" in reply.plain_text()
+
+
+async def test_a_yes_or_no_with_a_word_of_its_own_still_finds_the_fact(ask: Ask) -> None:
+    assert "Ukrainian representatives" in (await ask("is Ukraine sending a delegation?")).plain_text()
+
+
+async def test_two_people_in_a_relation_the_article_words_otherwise_get_what_it_says_of_both(
+        ask: Ask) -> None:
+    text = (await ask("is trump happy with putin?")).plain_text()
+    assert text.startswith(DOESNT_SAY)
+    assert "What it says: “he expressed disappointment with Putin’s recent military actions" in text
+
+
 # --- how the router reads them ----------------------------------------------------------------------
 
 
