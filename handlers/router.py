@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
 from content.loader import Briefing
-from content.model import EventCard
+from content.model import AnyCard, EventCard, PlaceCard
 from content.text import fold
 from handlers import briefing, messages
 from handlers.answers import questions
@@ -144,8 +145,15 @@ def _asked(b: Briefing, query: Query) -> Question | None:
         return q
     if query.command == "where" and isinstance(found.card, EventCard) and found.card.place is None:
         return q  # the card has no place to show; the article's words may say where
+    if query.command == "where" and _event_and_its_place(found.candidates):
+        return q  # "where in Reykjavik is the summit?": not a choice between the two, a question
     named = (found.card,) if found.card is not None else found.candidates
     return q if asks_of(b, q, named, found=found.card is not None) else None
+
+
+def _event_and_its_place(cards: Sequence[AnyCard]) -> bool:
+    places = {c.id for c in cards if isinstance(c, PlaceCard)}
+    return any(isinstance(c, EventCard) and c.place in places for c in cards)
 
 
 def _question(query: Query) -> tuple[str, Kind | None]:

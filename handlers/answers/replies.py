@@ -298,6 +298,10 @@ def _where(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
     event = _event(b, index, q)
     place = b.deck.place(event.place) if event is not None else None
     if place is not None:
+        if event is not None and place in places:  # "where in Reykjavik is the summit?": finer
+            finer = _finer(b, index, q, event, ctx)
+            if finer is not None:
+                return finer
         return cards.place_reply(b, place, ctx)
     found = candidates(index, q, whole=True)  # no event, or one with no place: the article's words
     if not found and set(q.key) & GOING:  # "where will the march go": where the march is
@@ -311,6 +315,15 @@ def _where(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
         line = _("The article doesn't say where this took place: {event}.").format(event=local(event.title))
         return doesnt_say(b, q, line, follow=event, cover=False)
     return doesnt_say(b, q)
+
+
+def _finer(b: Briefing, index: AnswerIndex, q: Question, event: EventCard, ctx: Context) -> Reply | None:
+    """A fact of `event` that places it more finely than the place the question names."""
+    for entry in [e for e in index.entries if e.card is event]:
+        answer = _located(b, index, entry, q, ctx)
+        if answer is not None:
+            return answer
+    return None
 
 
 def _located(b: Briefing, index: AnswerIndex, entry: Entry, q: Question, ctx: Context) -> Reply | None:

@@ -118,6 +118,17 @@ async def test_where_an_event_took_place_is_not_where_one_before_it_did(ask: Ask
     assert "Moscow" not in " ".join(s.text for s in reply.sections)
 
 
+async def test_where_in_the_city_is_the_event_is_the_finer_place_its_facts_give(
+        ask_drafted: AskDrafted) -> None:
+    text = (await ask_drafted("copenhagen", "where in copenhagen is the strike?")).plain_text()
+    assert "at the city's public hospitals" in text
+
+
+async def test_where_in_the_city_is_no_choice_between_the_event_and_its_city(ask_drafted: AskDrafted) -> None:
+    reply = await ask_drafted("reykjavik", "where in reykjavik is the summit held")
+    assert reply.title == "Reykjavik"
+
+
 # --- what someone said, and about what --------------------------------------------------------------
 
 
