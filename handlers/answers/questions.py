@@ -8,6 +8,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from content import dates
 from content.text import MONTHS, WEEKDAYS
 from handlers.answers.index import AnswerIndex
 from handlers.answers.words import (
@@ -130,6 +131,7 @@ class Question:
     ending: bool = False  # "when will the talks end?"
     deadline: bool = False  # "what is the deadline for the government?": a time things must happen by
     statement: Statement | None = None  # "what did Putin say about the talks?"
+    on: tuple[tuple[int, int], ...] = ()  # the (month, day) readings of a date it names: "on May 29"
 
     @property
     def nearby(self) -> dict[str, frozenset[str]]:
@@ -231,7 +233,17 @@ def analyse(index: AnswerIndex, text: str, kind: Kind | None = None) -> Question
         ending=kind == "when" and bool(_ENDS & set(parts.concepts)),
         deadline=kind == "when" and ("deadlin" in parts.concepts or seq[:2] in _BY_WHEN),
         statement=_statement(index, text, rest_words, lang) if kind == "what" else None,
+        on=_days(text),
     )
+
+
+_MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
+
+
+def _days(text: str) -> tuple[tuple[int, int], ...]:
+    """The (month, day) readings of the single days a question names ("on may 29", "2 June")."""
+    cased = _MONTH_WORD.sub(lambda m: m.group(0).capitalize(), text)  # readers seldom capitalise months
+    return tuple(r for m in dates.find(cased) if m.is_calendar and not m.is_range for r in m.readings())
 
 
 def _progressive(rest: list[str]) -> bool:

@@ -9,6 +9,7 @@ article are never called "not in this briefing".
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import math
 import re
@@ -65,6 +66,8 @@ def asks_of(b: Briefing, q: Question, named: Iterable[AnyCard], *, found: bool =
 
 
 def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply:
+    if q.on and not (q.key or q.named or q.unknown) and q.kind in ("what", "yesno"):
+        return _that_day(b, q, ctx)  # "what happened on May 29?"
     if not (q.key or q.named or q.unknown):
         return _bare(b, q, ctx)
     if q.unknown and not q.key and not q.named:
@@ -103,6 +106,29 @@ def _between(index: AnswerIndex, q: Question) -> Entry | None:
     if len(q.named) < 2 or q.name_like:
         return None
     return best(index, dataclasses.replace(q, key=(), unknown=()))
+
+
+def on_day(event: EventCard, on: Iterable[tuple[int, int]]) -> bool:
+    """Whether `event` takes place on one of the (month, day) readings of a date the reader gave."""
+    if event.date is None:
+        return False
+    last = event.until or event.date
+    for month, day in on:
+        try:
+            asked = dt.date(event.date.year, month, day)
+        except ValueError:  # 29 February of a year without it
+            continue
+        if event.date <= asked <= last:
+            return True
+    return False
+
+
+def _that_day(b: Briefing, q: Question, ctx: Context) -> Reply:
+    """The event(s) of the day the reader names: the story's own first, then in the deck's order."""
+    found = sorted((e for e in b.deck.events if on_day(e, q.on)), key=lambda e: e.id != b.deck.main.id)
+    if not found:
+        return doesnt_say(b, q, _("The article reports nothing on that day."))
+    return cards.event_reply(b, found[0], ctx)
 
 
 def _another(q: Question) -> bool:
@@ -472,7 +498,7 @@ def candidates(index: AnswerIndex, q: Question, *, whole: bool = False,
     near = q.nearby
     deed = _deed_concepts(q) if q.deed in key else set()  # "why did Russia invade?": not without "invade"
     scores = index.scores(q.query)
-    ranked: list[tuple[tuple[int, int, int, bool, bool, int, int, bool, int, float], int]] = []
+    ranked: list[tuple[tuple[int, int, bool, int, bool, bool, int, int, bool, int, float], int]] = []
     people = tuple(n for n in q.named if any(index.cards[i].kind == "person" for i in n))
     places = {i for n in q.named for i in n} - {i for n in people for i in n}
     for i, entry in enumerate(index.entries):
@@ -489,8 +515,9 @@ def candidates(index: AnswerIndex, q: Question, *, whole: bool = False,
         literal = len(q.literal & entry.literal)
         # For "who hosts…": "Turkey hosts the negotiations" before "Thanked Turkey for hosting".
         early = -_first(entry, q.key[0]) if people_first and q.key else 0
-        rank = (covered, exact, early, person, not label, weight, literal, own, _preference(entry),
-                float(scores[i]))
+        dated = q.on and isinstance(entry.card, EventCard) and on_day(entry.card, q.on)
+        rank = (covered, exact, bool(dated), early, person, not label, weight, literal, own,
+                _preference(entry), float(scores[i]))
         ranked.append((rank, i))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [index.entries[i] for _rank, i in ranked]

@@ -100,6 +100,23 @@ async def test_the_last_strike_is_one_the_article_does_not_speak_of(ask_drafted:
     assert "“last”" in reply.plain_text() and "Tuesday 3" not in reply.plain_text()
 
 
+async def test_what_happened_on_a_day_is_that_days_event(ask: Ask) -> None:
+    assert (await ask("what happened on may 29")).title == "Lavrov announces a second round of talks"
+    assert (await ask("what happens on 2 June?")).title == "Second round of Russia-Ukraine talks in Istanbul"
+
+
+async def test_a_day_the_article_reports_nothing_on_is_said_so(ask: Ask) -> None:
+    text = (await ask("what happened on june 5")).plain_text()
+    assert text.startswith(DOESNT_SAY)
+    assert "The article reports nothing on that day." in text
+
+
+async def test_what_was_announced_on_a_day_is_that_days_announcement_not_an_event_before_it(ask: Ask) -> None:
+    reply = await ask("what was announced on may 29")
+    assert reply.title == "Lavrov announces a second round of talks"
+    assert "Fidan" not in reply.plain_text()
+
+
 # --- where: the article's own words when no card holds the place -----------------------------------
 
 
