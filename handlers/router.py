@@ -43,6 +43,7 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(summar(y|ise|ize)|overview|tldr|brief me|give me a summary)\b", "summary"),
         (r"^(sources?|quotes?|evidence|says who|citation|where does it say)\b(?P<rest>.*)", "source"),
         (r"^(whats at stake|stakes?|positions?)\b(?P<rest>.*)", "stakes"),
+        (r"^(whats at risk|what are the (risks|stakes|consequences|implications)|risks)$", "stakes"),
         (r"^(order of events|sequence|chronology|history)\b", "timeline"),
         (r"^(tell me about|what about|what is|whats|what are|who or what is|about|info on)\b(?P<rest>.*)",
          "topic"),

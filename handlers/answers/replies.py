@@ -145,6 +145,8 @@ def _bare(b: Briefing, q: Question, ctx: Context) -> Reply:
     place = b.deck.place(b.deck.main.place)
     if q.kind == "where" and place is not None:
         return cards.place_reply(b, place, ctx)
+    if q.kind == "what" and q.asked and q.rest:  # "what's the latest?", "what is going on?": the story
+        return cards.summary_reply(b, ctx)
     return doesnt_say(b, q) if q.asked and q.rest else not_understood(b)
 
 

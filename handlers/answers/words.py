@@ -102,6 +102,8 @@ import important importance pivotal crucial vital significant significance criti
 say said says saying stated state states emphasized emphasised suggested suggesting indicated noted
 say stressed remarked talk-about talked-about talks-about spoke-about speak-about spoken-about
 chang change changes changed alter alters altered shift shifts transform reshape
+role roles job jobs occupation profession
+fail go-wrong goes-wrong went-wrong gone-wrong
 """
 
 # Concepts near enough that an article's word may answer a reader's when the reader's own word

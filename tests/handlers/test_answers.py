@@ -229,6 +229,23 @@ async def test_two_people_in_a_relation_the_article_words_otherwise_get_what_it_
     assert "What it says: “he expressed disappointment with Putin’s recent military actions" in text
 
 
+async def test_a_persons_job_is_their_role(ask: Ask) -> None:
+    assert "Presidential aide" in (await ask("what is medinsky's job?")).plain_text()
+
+
+async def test_what_could_go_wrong_is_what_failure_would_mean(ask: Ask) -> None:
+    assert "it could deepen the crisis" in (await ask("what could go wrong?")).plain_text()
+
+
+async def test_what_are_the_risks_is_whats_at_stake(ask: Ask) -> None:
+    assert (await ask("what are the risks?")).title == "What's at stake"
+
+
+async def test_a_what_with_no_words_of_its_own_is_the_story(ask: Ask) -> None:
+    reply = await ask("what is the latest news?")
+    assert reply.title == "Russia proposes a second round of negotiations with Ukraine, in Istanbul on 2 June"
+
+
 # --- how the router reads them ----------------------------------------------------------------------
 
 
