@@ -35,7 +35,8 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(help|commands|menu|what can you do|how does this work)\b", "help"),
         # "how long until the talks" counts down; "how long will the strike last" asks a duration
         (r"^(how long(?= (until|till|before|to go|left|now)\b|$)|how many (days|hours)|countdown|"
-         r"days (left|to go|until))\b(?P<rest>.*)", "countdown"),
+         r"days (left|to go|until)|(skilki|skolko) (dniv|dney|dnei|godin|chasov|zalishilos|ostalos))\b"
+         r"(?P<rest>.*)", "countdown"),
         (r"^(what (day|date|time)|which (day|date)|at what time|timing)\b(?P<rest>.*)", "when"),
         (r"^(what place|which (city|place|country)|venue|location)\b(?P<rest>.*)", "where"),
         (r"^(what happened|whats (happening|going on|new)|whats (this|it)( about)?|what is (this|it|going on)"

@@ -9,7 +9,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from content import dates
-from content.text import MONTHS, WEEKDAYS
+from content.text import MONTHS, WEEKDAYS, fold
 from handlers.answers.index import AnswerIndex
 from handlers.answers.words import (
     FOREIGN_KINDS,
@@ -240,9 +240,29 @@ def analyse(index: AnswerIndex, text: str, kind: Kind | None = None) -> Question
 _MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
 
 
+# Months of Ukrainian and Russian dates ("29 травня", "29 мая"), by the beginnings of their
+# transliterated forms, in calendar order.
+_CYRILLIC_MONTHS = (("sichn", "yanvar"), ("lyut", "fevral"), ("berez", "mart"), ("kvit", "aprel"),
+                    ("travn", "maya", "mai"), ("cherv", "iyun"), ("lip", "iyul"), ("serp", "avgust"),
+                    ("veres", "sentyabr"), ("zhovt", "oktyabr"), ("listopad", "noyabr"), ("grud", "dekabr"))
+_DAY_MONTH = re.compile(r"\b(\d{1,2}) ([a-z]+)")
+
+
+def _in_english(text: str) -> str:
+    """The day-and-month dates of a Ukrainian or Russian question, as English dates ("29 May")."""
+    found = []
+    for day, word in _DAY_MONTH.findall(fold(text)):
+        for number, starts in enumerate(_CYRILLIC_MONTHS, 1):
+            if word.startswith(starts):
+                found.append(f"{day} {MONTHS[number - 1]}")
+    return "; ".join(found)
+
+
 def _days(text: str) -> tuple[tuple[int, int], ...]:
     """The (month, day) readings of the single days a question names ("on may 29", "2 June")."""
     cased = _MONTH_WORD.sub(lambda m: m.group(0).capitalize(), text)  # readers seldom capitalise months
+    if not text.isascii():
+        cased = f"{cased}; {_in_english(text)}"
     return tuple(r for m in dates.find(cased) if m.is_calendar and not m.is_range for r in m.readings())
 
 

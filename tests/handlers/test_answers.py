@@ -117,6 +117,16 @@ async def test_what_was_announced_on_a_day_is_that_days_announcement_not_an_even
     assert "Fidan" not in reply.plain_text()
 
 
+async def test_a_day_named_in_ukrainian_or_russian_is_that_days_event(ask: Ask) -> None:
+    assert (await ask("що сталося 29 травня?")).title == "Лавров оголошує другий раунд переговорів"
+    assert (await ask("что будет 2 июня?")).title == "Второй раунд переговоров России и Украины в Стамбуле"
+
+
+async def test_how_many_days_left_in_ukrainian_and_russian_counts_down(ask: Ask) -> None:
+    assert "Залишилося 2 дні" in (await ask("скільки днів до переговорів?")).plain_text()
+    assert "Осталось 2 дня" in (await ask("сколько дней осталось до переговоров?")).plain_text()
+
+
 # --- where: the article's own words when no card holds the place -----------------------------------
 
 
