@@ -84,6 +84,7 @@ GOING = frozenset({"visit", "come", "came"})
 _FORGIVEN: dict[str, frozenset[str]] = {"where": GOING}
 # Words that ask about another one of a thing: "the last strike", "the previous summit". When the
 # article never uses them, it does not speak of that other one.
+_LAST = frozenset({"last", "lasts", "lasted"})
 ORDINALS = frozenset("last previous earlier prior former another first third fourth".split())
 _PURPOSE = frozenset({"achieve", "accomplish", "supposed", "meant", "intended"})
 # Words that ask what someone said or holds: "what did Putin say", "what is Ukraine's position".
@@ -101,6 +102,20 @@ lost spoken told written chosen drawn seen built paid signed""".split())
 ADJECTIVAL = ("ian", "ish", "can", "ians", "cans", "ese")  # "Ukrainian", "Turkish", "American"
 _NUMBERS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
                       r"million|dozens?|first|second|third)\b", re.IGNORECASE)
+_YEAR_OR_CLOCK = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}:\d{2}\b")
+
+
+def _undated(text: str) -> str:
+    """`text` without its dates, years and times of day: "2 March" is no answer to "how many"."""
+    for mention in reversed(dates.find(text)):
+        text = text[:mention.start] + text[mention.end:]
+    return _YEAR_OR_CLOCK.sub("", text)
+
+
+_SPAN = re.compile(r"\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[- ]"
+                   r"(minutes?|hours?|days?|weeks?|months?|years?)\b|"
+                   r"\bfrom \d{1,2}(?: \w+)? (?:to|until) \d{1,2}\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\b",
+                   re.IGNORECASE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Letters and question words only one of the two languages has ("і", "хто"; "ы", "кто").
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]|\b(хто|коли|де|що|чому|навіщо|скільки)\b", re.IGNORECASE)
@@ -131,6 +146,7 @@ class Question:
     ending: bool = False  # "when will the talks end?"
     deadline: bool = False  # "what is the deadline for the government?": a time things must happen by
     statement: Statement | None = None  # "what did Putin say about the talks?"
+    duration: bool = False  # "how long will the strike last?": a span of time
     on: tuple[tuple[int, int], ...] = ()  # the (month, day) readings of a date it names: "on May 29"
 
     @property
@@ -142,7 +158,10 @@ class Question:
         return [*self.key, *self.weak]
 
     def numeric(self, text: str) -> bool:
-        return bool(_NUMBERS.search(text))
+        """Whether `text` gives the figure asked: any number, or for "how long" a span of time."""
+        if self.duration:
+            return bool(_SPAN.search(text))
+        return bool(_NUMBERS.search(_undated(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,11 +225,14 @@ def analyse(index: AnswerIndex, text: str, kind: Kind | None = None) -> Question
     asked = found is not None or text.rstrip().endswith("?")
     kind = found or "what"
     rest_words = seq[skip:]
+    if seq[:2] == ["how", "long"] and rest_words and rest_words[-1] in _LAST:
+        rest_words = rest_words[:-1]  # "how long will the strike last": the verb, not "the last strike"
     if kind == "what" and _PURPOSE & set(rest_words):
         kind = "why"  # "what is the summit supposed to achieve?"
     copular = kind == "who" and (
         (skip > 0 and seq[skip - 1] == "whos") or (bool(rest_words) and rest_words[0] in _COPULAS
-                                                   and not _progressive(rest_words))
+                                                   and not _progressive(rest_words)
+                                                   and not _placed(rest_words))
         or (lang != "en" and not any(foreign_concept(w) in _ACTION for w in rest_words)))
     lenient = WEAK | _KIND_WEAK.get(kind, frozenset())
     parts = _content(index, text, rest_words, lang, lenient | _FORGIVEN.get(kind, frozenset()))
@@ -234,6 +256,7 @@ def analyse(index: AnswerIndex, text: str, kind: Kind | None = None) -> Question
         deadline=kind == "when" and ("deadlin" in parts.concepts or seq[:2] in _BY_WHEN),
         statement=_statement(index, text, rest_words, lang) if kind == "what" else None,
         on=_days(text),
+        duration=seq[:2] == ["how", "long"],
     )
 
 
@@ -264,6 +287,14 @@ def _days(text: str) -> tuple[tuple[int, int], ...]:
     if not text.isascii():
         cased = f"{cased}; {_in_english(text)}"
     return tuple(r for m in dates.find(cased) if m.is_calendar and not m.is_range for r in m.readings())
+
+
+# "who is on strike", "who is behind the march", "who is against the deal": a predicate, not a name.
+_PREDICATE_PREPOSITIONS = frozenset("on in at behind against for with under from inside outside".split())
+
+
+def _placed(rest: list[str]) -> bool:
+    return len(rest) > 1 and rest[1] in _PREDICATE_PREPOSITIONS
 
 
 def _progressive(rest: list[str]) -> bool:

@@ -83,8 +83,10 @@ def _answer(b: Briefing, index: AnswerIndex, q: Question, ctx: Context) -> Reply
     if q.statement is not None:
         return _statement(b, index, q, q.statement)
     if q.key and not q.named and set(q.key) <= index.common and q.kind in ("what", "whatif", "howmany"):
-        if q.kind == "howmany":
-            return doesnt_say(b, q, _("The article gives no figure for that."))
+        if q.kind == "howmany":  # "how many nurses are in the union?": a figure of the whole story
+            figure = next((e for e in candidates(index, q, whole=True) if q.numeric(e.text)), None)
+            no_figure = _("The article gives no figure for that.")
+            return fact_reply(b, figure) if figure else doesnt_say(b, q, no_figure)
         card = _topic(index, q)  # "russia ukraine war": the story's background, no one fact
         return _card_reply(b, card, ctx) if card is not None else doesnt_say(b, q)
     by_kind: dict[str, Callable[[Briefing, AnswerIndex, Question, Context], Reply]] = {

@@ -34,7 +34,7 @@ information bit little kind sort like think thinks thought going happen happens
 happened happening take place took taking held hold holding be anyone someone somebody anybody
 people person thing things stuff anything everything question answer bot article story news
 report reported briefing regarding concerning im ive id youre dont cant doesnt didnt isnt wont deal
-play plays played playing seem seems look looks
+play plays played playing seem seems look looks behind
 saying tells telling told speak speaks
 speaking spoke spoken
 """.split())

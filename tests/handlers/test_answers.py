@@ -256,6 +256,30 @@ async def test_a_what_with_no_words_of_its_own_is_the_story(ask: Ask) -> None:
     assert reply.title == "Russia proposes a second round of negotiations with Ukraine, in Istanbul on 2 June"
 
 
+async def test_who_is_on_strike_asks_who_strikes_not_for_a_name(ask_drafted: AskDrafted) -> None:
+    reply = await ask_drafted("copenhagen", "who is on strike?")
+    assert reply.title != DOESNT_SAY
+    assert "nurses" in reply.plain_text().lower()
+
+
+async def test_who_is_behind_the_proposal_is_who_made_it(ask: Ask) -> None:
+    assert (await ask("who is behind the proposal?")).title == "Sergey Lavrov"
+
+
+async def test_how_long_a_strike_lasts_is_its_span_of_days(ask_drafted: AskDrafted) -> None:
+    assert "from 3 to 5 March" in (await ask_drafted("copenhagen", "how long will the strike last?")).plain_text()
+
+
+async def test_how_long_the_talks_last_has_no_figure_in_a_date_alone(ask: Ask) -> None:
+    text = (await ask("how long will the talks last?")).plain_text()
+    assert text.startswith(DOESNT_SAY)
+    assert "The article gives no figure for that." in text
+
+
+async def test_a_figure_about_the_storys_own_subject_is_found(ask_drafted: AskDrafted) -> None:
+    assert "38,000" in (await ask_drafted("copenhagen", "how many nurses are in the union?")).plain_text()
+
+
 # --- how the router reads them ----------------------------------------------------------------------
 
 
