@@ -105,9 +105,16 @@ def _only_names(index: AnswerIndex, q: Question) -> bool:
 def _between(index: AnswerIndex, q: Question) -> Entry | None:
     """What the article does say of two or more cards the question names together, when its own
     word for their relation is not the reader's ("is Trump happy with Putin?")."""
-    if len(q.named) < 2 or q.name_like:
+    return _said_of_named(index, q) if len(q.named) >= 2 else None
+
+
+def _said_of_named(index: AnswerIndex, q: Question, *, on_topic: bool = False) -> Entry | None:
+    """The closest thing the article says of the cards the question names (`on_topic`: sharing one
+    of its words), shown beside "the article doesn't say" so the reader sees what it does say."""
+    if not q.named or q.name_like:
         return None
-    return best(index, dataclasses.replace(q, key=(), unknown=()))
+    loose = dataclasses.replace(q, key=(), unknown=())
+    return next((e for e in candidates(index, loose) if not on_topic or set(q.key) & e.concepts), None)
 
 
 def on_day(event: EventCard, on: Iterable[tuple[int, int]]) -> bool:
@@ -388,7 +395,9 @@ def _what(b: Briefing, index: AnswerIndex, q: Question, ctx: Context, found: Ent
     entry = found or best(index, q, whole=q.kind == "whatif")
     if entry is None:
         card = _topic(index, q)
-        return _card_reply(b, card, ctx) if card is not None else doesnt_say(b, q)
+        if card is not None:
+            return _card_reply(b, card, ctx)
+        return doesnt_say(b, q, related=_said_of_named(index, q, on_topic=True))
     if q.kind == "howmany" and not q.numeric(entry.text):
         return doesnt_say(b, q, _("The article gives no figure for that."), entry)
     return fact_reply(b, entry)

@@ -280,6 +280,12 @@ async def test_a_figure_about_the_storys_own_subject_is_found(ask_drafted: AskDr
     assert "38,000" in (await ask_drafted("copenhagen", "how many nurses are in the union?")).plain_text()
 
 
+async def test_what_the_article_does_say_of_a_person_is_shown_when_it_does_not_answer(ask: Ask) -> None:
+    text = (await ask("does trump support the talks?")).plain_text()
+    assert text.startswith(DOESNT_SAY)
+    assert "What it says: “Speaking informally to reporters, he expressed disappointment" in text
+
+
 # --- how the router reads them ----------------------------------------------------------------------
 
 
