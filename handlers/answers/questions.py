@@ -283,6 +283,8 @@ def _in_english(text: str) -> str:
 
 def _days(text: str) -> tuple[tuple[int, int], ...]:
     """The (month, day) readings of the single days a question names ("on may 29", "2 June")."""
+    if not any(ch.isdigit() for ch in text):  # no day without its number
+        return ()
     cased = _MONTH_WORD.sub(lambda m: m.group(0).capitalize(), text)  # readers seldom capitalise months
     if not text.isascii():
         cased = f"{cased}; {_in_english(text)}"
