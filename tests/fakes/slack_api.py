@@ -696,7 +696,7 @@ class FakeSlack(FakeServer[str, Message]):
         chan = self.channels.get(str(args.get("channel", "")))
         if chan is None:
             return None, "channel_not_found"
-        scope = HISTORY_SCOPES[chan.id[:1]] if chan.id[:1] in HISTORY_SCOPES else "channels:history"
+        scope = HISTORY_SCOPES.get(chan.id[:1], "channels:history")
         if scope not in self.scopes:
             return None, "missing_scope"
         if not chan.member:

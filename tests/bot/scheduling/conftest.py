@@ -28,7 +28,7 @@ class Recorder:
         self.holding: asyncio.Queue[ChatRef] = asyncio.Queue()  # a chat each time a send starts waiting
         self.keys: list[str | None] = []  # the post key of every send, in order
         # What `arrived` answers, in order (then None: cannot tell), and what it was asked.
-        self.arrivals: list[Sent | Literal[False] | None | DeliveryError] = []
+        self.arrivals: list[Sent | Literal[False] | DeliveryError | None] = []
         self.asked: list[tuple[ChatRef, str, dt.datetime]] = []
 
     @property
