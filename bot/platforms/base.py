@@ -8,8 +8,9 @@ the subscription, deactivate it, give up), without knowing the platform.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from handlers.context import ChatRef
 from handlers.reply import Reply
@@ -115,8 +116,21 @@ class Adapter(Protocol):
         """Finish the answers under way (bounded) and disconnect; safe after a failed start."""
         ...
 
-    async def send(self, chat: ChatRef, reply: Reply) -> Sent:
-        """Post `reply` to `chat` (split as the platform needs); raise a DeliveryError on failure."""
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> Sent:
+        """Post `reply` to `chat` (split as the platform needs); raise a DeliveryError on failure.
+
+        `key` names a scheduled post (unique per subscription and post): a platform that can
+        attach it to the message (Slack's message metadata) does, so that `arrived` finds it.
+        """
+        ...
+
+    async def arrived(self, chat: ChatRef, key: str, since: dt.datetime) -> Sent | Literal[False] | None:
+        """After a send of post `key` timed out: did it reach `chat` (sent at or after `since`)?
+
+        The message(s) found as Sent; False when the platform says it is not there (sending it
+        again is safe); None when the platform cannot tell (Telegram has no way to ask; Slack
+        when the history is out of reach). DestinationGone when the chat turns out gone.
+        """
         ...
 
     def http_routes(self) -> list[web.RouteDef]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from bot.platforms.base import Sent
 from bot.platforms.service import BriefingService
@@ -113,12 +114,16 @@ class Console:
         self.out.write(text)
         self.out.flush()
 
-    async def send(self, chat: ChatRef, reply: Reply) -> Sent:
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> Sent:
         """A scheduled post for the console chat: printed above the prompt."""
         with reply.in_its_language():
             heading = _("⏰ Scheduled post")
         self.show(f"\n{heading}\n{render(reply)}\n")
         return Sent(chat, ("console",))
+
+    async def arrived(self, chat: ChatRef, key: str, since: dt.datetime) -> Sent | Literal[False] | None:
+        """Printing cannot time out: there is never a doubt to resolve."""
+        return None
 
     async def handle(self, line: str) -> Reply | None:
         """Answer one typed line; a bare number runs that follow-up of the previous reply."""

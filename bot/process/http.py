@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 
 from aiohttp import web
@@ -60,6 +61,30 @@ async def _run_check(check: ReadyCheck) -> str | None:
         return f"no answer within {CHECK_TIMEOUT:g} s"
     except Exception as exc:  # a failing check is a "not ready", never a 500
         return f"check failed: {type(exc).__name__}"
+
+
+def cached(check: ReadyCheck, seconds: float, clock: Callable[[], float] = time.monotonic) -> ReadyCheck:
+    """`check`, run at most once per `seconds`: probes polled by many (replicas' load balancers,
+    the orchestrator) must not hammer what they probe. Callers arriving while it runs share that run."""
+    last: tuple[float, str | None] | None = None
+    running: asyncio.Future[str | None] | None = None
+
+    async def check_cached() -> str | None:
+        nonlocal last, running
+        if last is not None and clock() - last[0] < seconds:
+            return last[1]
+        if running is None:
+            running = asyncio.ensure_future(check())
+            running.add_done_callback(remember)
+        return await asyncio.shield(running)
+
+    def remember(done: asyncio.Future[str | None]) -> None:
+        nonlocal last, running
+        running = None
+        if not done.cancelled() and done.exception() is None:
+            last = (clock(), done.result())
+
+    return check_cached
 
 
 async def readiness(checks: Mapping[str, ReadyCheck]) -> tuple[bool, dict[str, str]]:

@@ -1,8 +1,9 @@
 """Prometheus metrics of the process, on a registry of its own (tests get a fresh one each).
 
 Counters are fed by observers the runtime hooks in: `BriefingService.observers` for commands,
-the delivery layer's observers for pushed posts. Gauges that need the store or the scheduler
-are read when /metrics is scraped, through the sources the runtime binds.
+the delivery layer's observers for pushed posts (its doubts' for posts whose send timed out).
+Gauges that need the store or the scheduler are read when /metrics is scraped, through the
+sources the runtime binds.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class Metrics:
                                          ["platform"], buckets=_LATENCY_BUCKETS, registry=r)
         self.deliveries = Counter("briefing_deliveries", "Scheduled posts, by platform and outcome",
                                   ["platform", "outcome"], registry=r)
+        self.uncertain = Counter("briefing_delivery_uncertain",
+                                 "Scheduled posts whose send timed out, by how the doubt was resolved: "
+                                 "arrived (the platform showed it), resent (sent again), unknown (given up)",
+                                 ["platform", "resolution"], registry=r)
         self.send_seconds = Histogram("briefing_send_duration_seconds", "Time to send one scheduled post",
                                       ["platform"], buckets=_LATENCY_BUCKETS, registry=r)
         self.next_post = Gauge("briefing_next_post_timestamp_seconds",
@@ -83,6 +88,9 @@ class Metrics:
     def observe_delivery(self, chat: ChatRef, outcome: str, seconds: float) -> None:
         self.deliveries.labels(chat.platform, outcome).inc()
         self.send_seconds.labels(chat.platform).observe(seconds)
+
+    def observe_doubt(self, platform: str, resolution: str) -> None:
+        self.uncertain.labels(platform, resolution).inc()
 
     def observe_decks(self, loaded: Reloaded, generation: int) -> None:
         self.decks_served.set(len(loaded.stories))

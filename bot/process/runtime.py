@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import random
 import signal
@@ -31,7 +32,7 @@ from bot.platforms.base import Adapter, StartRefused
 from bot.platforms.dedupe import Dedupe
 from bot.platforms.service import BriefingService
 from bot.process.config import Settings
-from bot.process.http import HttpServer, ReadyCheck, build_app
+from bot.process.http import HttpServer, ReadyCheck, build_app, cached
 from bot.process.metrics import Metrics
 from bot.process.reloading import Reloader
 from bot.scheduling.chats import StoreChats
@@ -49,6 +50,7 @@ log = logging.getLogger("briefing.runtime")
 
 ATTEMPT_TIMEOUT = 45.0  # one start attempt of an adapter (Slack's own Socket Mode wait is 30 s)
 STOP_GRACE = 5.0  # beyond the drain: what stopping the adapters, HTTP and database may take at most
+WRITE_PROBE_EVERY = 1.5  # seconds /readyz reuses the database's write probe (probes come often)
 POOL_RESERVE = 8  # database connections beyond the answers in flight: scheduler, ledger, probes
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -246,6 +248,7 @@ class Runtime:
         self.scheduler = Scheduler(store, posting, self.clock, self.adapters, chats=chats,
                                    default_zone=s.zone, pacer=self.pacer, policy=self.policy,
                                    owner=s.replica, observers=(self.metrics.observe_delivery,))
+        self.scheduler.delivery.doubts.observers.append(self.metrics.observe_doubt)
         await self.scheduler.start()
         await self._watch_decks(store)
         if self.serve_http:
@@ -326,7 +329,8 @@ class Runtime:
         return build_app(self.metrics, self.checks(), routes)
 
     def checks(self) -> dict[str, ReadyCheck]:
-        checks: dict[str, ReadyCheck] = {"process": self._process_ready, "database": self._database_ready}
+        checks: dict[str, ReadyCheck] = {"process": self._process_ready,
+                                         "database": cached(self._database_ready, WRITE_PROBE_EVERY)}
         checks.update({c.platform: c.readiness for c in self.connections})
         checks["scheduler"] = self._scheduler_ready
         return checks
@@ -335,7 +339,11 @@ class Runtime:
         return "stopping" if self._stopping else None if self.ready else "starting"
 
     async def _database_ready(self) -> str | None:
-        return None if self.store is not None and await self.store.ping() else "unreachable"
+        """Ready when a write goes through: a database that answers reads may still refuse writes."""
+        if self.store is None:
+            return "unreachable"
+        return await self.store.probe_write(self.scheduler.owner if self.scheduler else "starting",
+                                            dt.datetime.now(dt.UTC))
 
     async def _scheduler_ready(self) -> str | None:
         return None if self.scheduler is not None and self.scheduler.running else "not running"

@@ -9,8 +9,13 @@ The protocol, for every post:
 
 Errors (the `bot.platforms.base` family): RetryLater pauses the platform for the wait it names and
 tries again; Unavailable is retried with backoff, then handed back as pending for a later
-attempt — unless the platform may have posted it already (`maybe_sent`: a timeout waiting for
-its answer), which is recorded as uncertain and never sent again; DestinationGone stops the
+attempt. When the platform may have posted it already (`maybe_sent`: a timeout waiting for its
+answer), the doubt is resolved (bot/scheduling/doubts.py): the platform is asked whether the post
+arrived (Slack looks for the post's key in the channel's history: found, it counts as sent; not
+there, it is sent again); where it cannot tell (Telegram), the rule is to send again, at most
+`Policy.max_resends` times per post (2), each counted in /metrics — so a reader who got nothing
+gets the reminder, and a rare duplicate is the lesser harm. Still in doubt after that, the post is
+recorded as uncertain and not sent again. DestinationGone stops the
 chat's subscriptions (the reason is stored); DestinationMoved moves them to the new chat id and
 sends there; Rejected gives up.
 
@@ -41,6 +46,7 @@ from bot.platforms.base import (
     Sent,
     Unavailable,
 )
+from bot.scheduling.doubts import Doubts, trace_key
 from bot.scheduling.pacing import Pacer
 from bot.scheduling.planning import Post, superseded, verdict
 from bot.store import Claim, Entry, Store
@@ -62,6 +68,8 @@ class Policy:
     backoff: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)  # seconds between tries when Unavailable
     max_retry_after: float = 300.0  # a longer 429 wait is cut to this (the post is then tried again)
     max_moves: int = 2  # a chat that moves more often than this in one post is not followed
+    max_resends: int = 2  # sends again of one post after timeouts, where the platform cannot tell
+    settle: float = 5.0  # seconds after a timeout before asking the platform whether the post arrived
 
 
 DEFAULT_POLICY = Policy()
@@ -99,6 +107,7 @@ class Delivery:
         self.policy = policy
         self.observers = list(observers)
         self.closing = False
+        self.doubts = Doubts(max_resends=policy.max_resends, settle=policy.settle)
         self._slots = asyncio.Semaphore(policy.concurrency)
         self._tasks: dict[asyncio.Task[object], str] = {}  # task -> phase ("waiting", "sending")
 
@@ -147,7 +156,7 @@ class Delivery:
         return "skipped" if recorded else "taken"
 
     async def _claimed(self, post: Post, claim: Claim, adapter: Adapter) -> str:
-        chat, tries, moves = post.chat, 0, 0
+        chat, tries, moves, resends = post.chat, 0, 0, 0
         try:
             while True:
                 decision = verdict(post, self.clock.now())
@@ -155,14 +164,21 @@ class Delivery:
                     await self.store.ledger.mark_failed(claim, decision.reason, real_now(), skipped=True)
                     return self._log(post, chat, "skipped", decision.reason)
                 tries += 1
+                began = real_now()
                 try:
                     return await self._send(post, claim, adapter, chat, decision.late)
                 except RetryLater as exc:
                     await self._after_retry_later(post, exc, tries)
                 except Unavailable as exc:
-                    if exc.maybe_sent:  # it may be in the chat already: better once than twice
-                        return await self._give_up(post, claim, chat, "uncertain", exc.reason)
-                    await self._after_unavailable(post, exc, tries)
+                    if not exc.maybe_sent:
+                        await self._after_unavailable(post, exc, tries)
+                        continue
+                    # It may be in the chat already: ask the platform, or follow the rule (doubts.py).
+                    settled = await self._in_doubt(post, claim, adapter, chat, exc, began, (tries, resends),
+                                                   decision.late)
+                    if settled is not None:
+                        return settled
+                    resends += 1
                 except DestinationMoved as exc:
                     moves += 1
                     if moves > self.policy.max_moves:
@@ -197,18 +213,35 @@ class Delivery:
         if task is not None:
             self._tasks[task] = "sending"
         try:
-            sent: Sent = await adapter.send(chat, reply)
+            sent: Sent = await adapter.send(chat, reply, key=trace_key(post.subscription_id, post.key))
         except BaseException:
             if task is not None and task in self._tasks:
                 self._tasks[task] = "waiting"  # a retry's wait may be cut short by a shutdown
             raise
         # Still "sending" until marked: a drain that cancelled it now would hand back a post
         # that has already reached the chat, and the next start would send it twice.
+        return await self._mark(post, claim, chat, sent, late)
+
+    async def _mark(self, post: Post, claim: Claim, chat: ChatRef, sent: Sent, late: bool) -> str:
         note = f"late by {self.clock.now() - post.due}" if late else None
         if not await self.store.ledger.mark_sent(claim, chat.key, sent.message_ids, real_now(), note):
             log.error("delivery chat=%s post=%s sent after its claim was taken back: it may arrive twice",
                       chat.key, post.key)
         return self._log(post, chat, "late" if late else "sent", note or "")
+
+    async def _in_doubt(self, post: Post, claim: Claim, adapter: Adapter, chat: ChatRef, exc: Unavailable,
+                        began: dt.datetime, counts: tuple[int, int], late: bool) -> str | None:
+        """The outcome once the doubt is settled, or None: send it again. `counts`: (tries, resends)."""
+        tries, resends = counts
+        doubt = await self.doubts.resolve(adapter, chat, trace_key(post.subscription_id, post.key), began,
+                                          resends)
+        if isinstance(doubt, Sent):
+            return await self._mark(post, claim, chat, doubt, late)
+        if doubt == "unknown":
+            return await self._give_up(post, claim, chat, "uncertain", exc.reason)
+        if tries >= self.policy.max_attempts:
+            raise _Retry(f"timed out {tries} times: {exc.reason}")
+        return None
 
     async def _after_retry_later(self, post: Post, exc: RetryLater, tries: int) -> None:
         wait = min(exc.retry_after, self.policy.max_retry_after)

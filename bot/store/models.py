@@ -1,6 +1,6 @@
 """The tables: chat settings, subscriptions, the delivery ledger, unanswered questions, the
-generation of the decks every replica should serve, and the inbound deliveries taken. Nothing else
-is persisted.
+generation of the decks every replica should serve, the inbound deliveries taken, and one write
+probe per replica (readiness). Nothing else is persisted.
 
 The schedule itself is derived (bot/scheduling/planning.py); these rows are all it is derived from, plus
 the ledger that records what was claimed, sent, skipped or failed.
@@ -177,3 +177,12 @@ class InboundRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_inbound_deliveries_expires_at", "expires_at"),)
+
+
+class WriteProbeRow(Base):
+    """When a replica last wrote its probe row: /readyz rewrites it to see that writes succeed."""
+
+    __tablename__ = "write_probes"
+
+    replica: Mapped[str] = mapped_column(String(120), primary_key=True)
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
 from bot.store.inbound import InboundLog
 from bot.store.ledger import Ledger
-from bot.store.models import ChatSettingsRow, SubscriptionRow
+from bot.store.models import ChatSettingsRow, SubscriptionRow, WriteProbeRow
 from bot.store.questions import Questions
 from bot.store.records import ChatChoices, Subscription, hhmm, parse_hhmm
 from bot.store.reloads import Reloads
 from handlers.context import ChatKind, ChatRef, Preferences
 
 _KINDS: tuple[ChatKind, ...] = ("private", "group", "channel", "console")
+PROBE_TIMEOUT = 1.5  # seconds a write probe may take before the database counts as not writable
 
 
 def _chat(row: SubscriptionRow) -> ChatRef:
@@ -31,6 +35,13 @@ def _record(row: SubscriptionRow, settings: ChatChoices) -> Subscription:
                          parse_hhmm(row.daily_at) if row.daily_at else None)
     return Subscription(row.id, _chat(row), row.deck, wanted, settings.timezone, row.active,
                         row.stopped_reason, row.since, settings.language or row.language)
+
+
+def _short(exc: Exception) -> str:
+    """The driver's own words ("database or disk is full"), not SQLAlchemy's (which quote the SQL)."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    words = str(cause).strip().splitlines()
+    return f"{type(cause).__name__} ({words[0][:80]})" if words else type(cause).__name__
 
 
 def _choices(row: ChatSettingsRow | None) -> ChatChoices:
@@ -69,6 +80,25 @@ class Store:
         except Exception:  # any failure means "not ready"; the caller reports it
             return False
         return True
+
+    async def probe_write(self, replica: str, now: dt.datetime) -> str | None:
+        """Write this replica's probe row; None when the write went through, else a short reason.
+
+        A real write (an UPSERT of one row, committed), because a database can answer reads and
+        still refuse every write: a full disk, a read-only file or replica, a lost lock. Bounded
+        by PROBE_TIMEOUT; never raises.
+        """
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = insert(WriteProbeRow).values(replica=replica[:120], written_at=now).on_conflict_do_update(
+            index_elements=["replica"], set_={"written_at": now})
+        try:
+            async with asyncio.timeout(PROBE_TIMEOUT), self.writing.core() as conn:
+                await conn.execute(statement)
+        except TimeoutError:
+            return f"no write within {PROBE_TIMEOUT:g} s"
+        except Exception as exc:  # any failure means "cannot write"; the reason says which
+            return f"cannot write: {_short(exc)}"
+        return None
 
     # --- chat settings ---------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ to Slack; only the far end is fake::
 What it does as Slack does:
 
 - Web API methods (`auth.test`, `chat.postMessage`, `chat.postEphemeral`, `chat.update`,
-  `chat.delete`, `views.publish`, `conversations.info`, `conversations.open`, `users.info`,
-  `apps.connections.open`) answer HTTP 200 with Slack's JSON, `{"ok": true, ...}` or
+  `chat.delete`, `views.publish`, `conversations.info`, `conversations.open`,
+  `conversations.history`, `conversations.replies`, `users.info`, `apps.connections.open`) answer HTTP 200 with Slack's JSON, `{"ok": true, ...}` or
   `{"ok": false, "error": "..."}`; they check the token (`not_authed`, `invalid_auth`,
   `not_allowed_token_type`) and the channel (`channel_not_found`, `not_in_channel`,
   `is_archived`), and enforce the Block Kit limits Slack enforces, with Slack's bodies:
@@ -23,7 +23,14 @@ What it does as Slack does:
   test sets `scopes`; without it: `missing_scope` with `needed` and `provided`) and gives a
   member's `locale` only when asked with `include_locale`, as Slack does: every `U…`/`W…` id is
   a member with the workspace's locale (`locale`, "en-US") unless `user(id, locale=…)` says
-  otherwise.
+  otherwise. Messages keep the `metadata` they were posted with; `conversations.history` (the
+  channel's top-level messages, newest first) and `conversations.replies` (a thread, parent
+  first) page as Slack does (`limit`, 100 unless told; `has_more`, `response_metadata.next_cursor`),
+  honour `oldest` (exclusive unless `inclusive`), show each message's metadata only with
+  `include_all_metadata`, never show ephemeral messages, and refuse as Slack does: the history
+  scope of the conversation's kind (`channels:history`, `groups:history`, `im:history`) or
+  `missing_scope`, `not_in_channel` when the bot is not a member, `channel_not_found`,
+  `thread_not_found`, `invalid_cursor`.
 - Failure switches and rate limits (tests/fakes/kit.py), answered in Slack's words:
   `fail(method, Failure(200, "account_inactive"))` for any Slack error code with its status,
   `fail(method, too_many_requests(n))` for HTTP 429 with `Retry-After` and `ratelimited`,
@@ -92,6 +99,9 @@ ACK_TIMEOUT = 3.0  # Slack retries an envelope that is not acked within 3 second
 RETRY_DELAYS = (0.0, 60.0, 300.0)  # Slack retries at once, after a minute, after five more
 
 HTML_ERROR = "<html><head><title>{status}</title></head><body><h1>{status} Server Error</h1></body></html>"
+# The scope reading a conversation's history needs, by the first letter of its id.
+HISTORY_SCOPES = {"C": "channels:history", "G": "groups:history", "D": "im:history"}
+CURSOR = "bmV4dDo"  # opaque to clients, as Slack's base64 cursors are ("next:"), then an offset
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")  # sent as JSON strings in form bodies
 Kind = Literal["slash_commands", "events_api", "interactive"]
 BOT_TOKEN = "xoxb-1111-2222-fakebottoken"
@@ -138,6 +148,7 @@ class Message:
     ephemeral_to: str | None = None  # the one user who sees it
     via: str = "chat.postMessage"  # or "response_url", "chat.postEphemeral"
     response_type: str | None = None
+    metadata: dict[str, Any] | None = None  # the message metadata it was posted with (event_type, payload)
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -587,15 +598,18 @@ class FakeSlack(FakeServer[str, Message]):
                 "bot_id": self.bot_id, "is_enterprise_install": False}
 
     def _posted(self, chan: Channel, args: dict[str, Any], via: str, **extra: Any) -> Message:
+        meta = args.get("metadata")
         message = Message(chan.id, self._next_ts(), str(args.get("text", "")), list(args.get("blocks") or []),
-                          args.get("thread_ts"), via=via, **extra)
+                          args.get("thread_ts"), via=via, metadata=meta if isinstance(meta, dict) else None,
+                          **extra)
         self.messages.append(message)
         return message
 
-    def _json_message(self, message: Message) -> dict[str, Any]:
+    def _json_message(self, message: Message, *, with_metadata: bool = True) -> dict[str, Any]:
         return {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "app_id": self.app_id,
                 "text": message.text, "blocks": message.blocks, "ts": message.ts, "team": self.team_id,
-                **({"thread_ts": message.thread_ts} if message.thread_ts else {})}
+                **({"thread_ts": message.thread_ts} if message.thread_ts else {}),
+                **({"metadata": message.metadata} if message.metadata and with_metadata else {})}
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         chan, refused = self._destination(args.get("channel"))
@@ -659,6 +673,57 @@ class FakeSlack(FakeServer[str, Message]):
         self.views[str(user)] = view
         return {"ok": True, "view": {**view, "id": "V0HOME" + str(user)[1:], "team_id": self.team_id,
                                      "app_id": self.app_id, "bot_id": self.bot_id, "hash": self._next_ts()}}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        chan, refused = self._readable(args)
+        if refused or chan is None:
+            return {"ok": False, "error": refused}
+        shown = [m for m in self._public(chan, args) if not m.thread_ts or m.thread_ts == m.ts]
+        return self._page(list(reversed(shown)), args)  # newest first, as Slack lists them
+
+    def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        chan, refused = self._readable(args)
+        if refused or chan is None:
+            return {"ok": False, "error": refused}
+        parent = str(args.get("ts", ""))
+        thread = [m for m in self.messages_in(chan.id, ephemeral=False) if parent in (m.ts, m.thread_ts)]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        return self._page([m for m in self._public(chan, args) if parent in (m.ts, m.thread_ts)], args)
+
+    def _readable(self, args: dict[str, Any]) -> tuple[Channel | None, str | None]:
+        """The channel whose messages may be read, or Slack's refusal (scope, membership)."""
+        chan = self.channels.get(str(args.get("channel", "")))
+        if chan is None:
+            return None, "channel_not_found"
+        scope = HISTORY_SCOPES.get(chan.id[:1], "channels:history")
+        if scope not in self.scopes:
+            return None, "missing_scope"
+        if not chan.member:
+            return None, "not_in_channel"
+        return chan, None
+
+    def _public(self, chan: Channel, args: dict[str, Any]) -> list[Message]:
+        """The channel's messages everyone sees, oldest first, after `oldest` (exclusive unless
+        `inclusive`)."""
+        oldest = float(args.get("oldest") or 0)
+        inclusive = _flag(args.get("inclusive"))
+        return [m for m in self.messages_in(chan.id, ephemeral=False)
+                if float(m.ts) > oldest or (inclusive and float(m.ts) == oldest)]
+
+    def _page(self, messages: list[Message], args: dict[str, Any]) -> dict[str, Any]:
+        """One page of `messages` as Slack pages: `limit` (100 unless told, at most 999), a cursor."""
+        limit = min(int(args.get("limit") or 100), 999)
+        cursor = str(args.get("cursor") or CURSOR + "0")
+        if not cursor.startswith(CURSOR) or not cursor.removeprefix(CURSOR).isdigit():
+            return {"ok": False, "error": "invalid_cursor"}
+        start = int(cursor.removeprefix(CURSOR))
+        page = messages[start:start + limit]
+        more = start + limit < len(messages)
+        metadata = _flag(args.get("include_all_metadata"))
+        return {"ok": True, "messages": [self._json_message(m, with_metadata=metadata) for m in page],
+                "has_more": more, "pin_count": 0,
+                "response_metadata": {"next_cursor": f"{CURSOR}{start + limit}" if more else ""}}
 
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         chan = self.channels.get(str(args.get("channel", "")))
@@ -889,6 +954,11 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
             with contextlib.suppress(json.JSONDecodeError):
                 args[key] = json.loads(args[key])
     return args
+
+
+def _flag(value: Any) -> bool:
+    """A boolean argument as slack_sdk sends it (1/0 in query strings, true/false in JSON)."""
+    return str(value).lower() in ("1", "true")
 
 
 def _token(request: web.Request, args: dict[str, Any]) -> str | None:

@@ -9,6 +9,7 @@ the HTTP route. Slack's refusals become bot.platforms.base' errors (errors.py).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from typing import Any, Literal
 
@@ -25,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.base import ChatEvents, DestinationGone, Sent, StartRefused
 from bot.platforms.service import BriefingService
-from bot.platforms.slack import errors
+from bot.platforms.slack import errors, history
 from bot.platforms.slack.blocks import SlackMessage, render
 from bot.platforms.slack.incoming import PLATFORM
 from bot.platforms.slack.listeners import Readers
@@ -68,6 +69,7 @@ class SlackAdapter:
         rate_limit_retries: int = 1,
         connect_timeout: float = 30.0,
         drain_timeout: float = 10.0,
+        request_timeout: int = 30,
     ) -> None:
         _check_settings(bot_token, signing_secret, app_token)
         self.base_url = base_url or SLACK_API
@@ -78,6 +80,7 @@ class SlackAdapter:
         self.client = AsyncWebClient(
             token=bot_token,
             base_url=self.base_url,
+            timeout=request_timeout,
             # Only failures that Slack never acted on are retried: a retried post that timed
             # out waiting for its answer could appear twice.
             retry_handlers=[AsyncConnectionErrorRetryHandler(error_types=list(errors.UNSENT)),
@@ -164,16 +167,25 @@ class SlackAdapter:
 
     # --- pushed posts --------------------------------------------------------------------------
 
-    async def send(self, chat: ChatRef, reply: Reply) -> Sent:
-        """Post `reply` to `chat` (split as Slack needs); a DeliveryError says why it failed."""
-        stamps = [await self._post(chat, message) for message in render(reply)]
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> Sent:
+        """Post `reply` to `chat` (split as Slack needs); a DeliveryError says why it failed.
+
+        With `key`, each message carries it in its metadata, so that `arrived` can find it.
+        """
+        messages = render(reply)
+        stamps = [await self._post(chat, message, history.metadata(key, n, len(messages)) if key else None)
+                  for n, message in enumerate(messages, 1)]
         return Sent(chat, tuple(stamps))
 
-    async def _post(self, chat: ChatRef, message: SlackMessage) -> str:
+    async def arrived(self, chat: ChatRef, key: str, since: dt.datetime) -> Sent | Literal[False] | None:
+        """Whether the post `key` is in the channel's history (or the thread's replies): see history.py."""
+        return await history.arrived(self.client, chat, key, since)
+
+    async def _post(self, chat: ChatRef, message: SlackMessage, meta: dict[str, Any] | None) -> str:
         try:
             response = await self.client.chat_postMessage(
                 channel=chat.chat_id, thread_ts=chat.thread_id, text=message.text,
-                blocks=list(message.blocks), unfurl_links=False, unfurl_media=False)
+                blocks=list(message.blocks), unfurl_links=False, unfurl_media=False, metadata=meta)
         except SlackApiError as exc:
             failure = errors.delivery_error(exc)
             if isinstance(failure, DestinationGone):

@@ -51,13 +51,14 @@ def delivery_error(exc: SlackApiError) -> DeliveryError:
 
 # Failures that mean Slack never acted on the request: no connection was made, or a pooled
 # connection turned out closed (Slack drops idle keep-alive connections) before it was used.
-# Both are safe to retry; a timeout waiting for an answer is not: the post may be in the channel.
+# Both are safe to retry; a timeout waiting for an answer is not: the post may be in the channel
+# (the delivery then looks for it in the history: history.py).
 UNSENT = (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError)
 
 
 def network_error(exc: BaseException) -> Unavailable:
     maybe_sent = not isinstance(exc, UNSENT)
-    note = " (may have been delivered; not sent again)" if maybe_sent else ""
+    note = " (may have been delivered)" if maybe_sent else ""
     return Unavailable(f"slack unreachable: {type(exc).__name__}{note}", maybe_sent=maybe_sent)
 
 

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import logging
 import re
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -229,8 +229,11 @@ class TelegramAdapter:
 
     # --- pushed posts --------------------------------------------------------------------------
 
-    async def send(self, chat: ChatRef, reply: Reply) -> Sent:
-        """Post `reply` to `chat` (pages as needed); raise a DeliveryError on failure."""
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> Sent:
+        """Post `reply` to `chat` (pages as needed); raise a DeliveryError on failure.
+
+        `key` is not sent: a Telegram message carries nothing a bot could look for later.
+        """
         if self._outbox is None:
             raise Unavailable("the Telegram adapter is not running")
         try:
@@ -240,6 +243,10 @@ class TelegramAdapter:
             raise Rejected("the post could not be rendered for Telegram") from exc
         messages = await self._outbox.post(chat, rendered)
         return Sent(chat, tuple(str(m.message_id) for m in messages))
+
+    async def arrived(self, chat: ChatRef, key: str, since: dt.datetime) -> Sent | Literal[False] | None:
+        """Telegram cannot tell: the Bot API has no way to read a chat's history back."""
+        return None
 
     # --- webhook ----------------------------------------------------------------------------------
 

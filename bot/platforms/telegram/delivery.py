@@ -3,7 +3,8 @@
 ptb raises by HTTP status and response parameters; the rest of the process speaks the
 DeliveryError family of bot.platforms.base. Network errors are retried here with a short, bounded
 backoff, except where a new message may already have been posted (a timeout waiting for
-Telegram's answer to sendMessage): that one is reported and never sent again. 429s are waited
+Telegram's answer to sendMessage): that one is not retried here but reported as `maybe_sent`, for
+the delivery to resolve (bot/scheduling/doubts.py). 429s are waited
 out by ptb's AIORateLimiter before they reach us; everything else is final and mapped at once.
 BadRequest and TimedOut subclass NetworkError, so the specific classes are caught first.
 """
@@ -138,10 +139,10 @@ class Outbox:
                 raise mapped(method, payload, exc) from exc
             except (TimedOut, NetworkError) as exc:  # BadRequest, also a NetworkError, is caught above
                 if method in _CREATES and _maybe_posted(exc):
-                    # Telegram may have posted it and only its answer was lost: a retry could
-                    # post it twice, and no retry cannot.
-                    raise Unavailable(redact(f"{method}: {exc.message} (may have been delivered; "
-                                             "not sent again)"), maybe_sent=True) from exc
+                    # Telegram may have posted it and only its answer was lost: a retry here could
+                    # post it twice; whether to send it again is the delivery's call.
+                    raise Unavailable(redact(f"{method}: {exc.message} (may have been delivered)"),
+                                      maybe_sent=True) from exc
                 if delay is None:
                     raise Unavailable(redact(f"{method}: {exc.message} (gave up after retries)")) from exc
                 log.warning("telegram %s failed (%s); retrying in %.1fs", method, redact(exc.message), delay)

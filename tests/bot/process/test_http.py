@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.process.http import FD_RESERVE, HttpServer, ReadyCheck, build_app, connection_cap
+from bot.process.http import FD_RESERVE, HttpServer, ReadyCheck, build_app, cached, connection_cap
 from bot.process.metrics import Metrics
 from handlers.context import ChatRef
 
@@ -251,3 +251,53 @@ def test_the_cap_leaves_room_below_the_limit_on_open_files() -> None:
     assert connection_cap(1000, 65_536) == 1000
     assert connection_cap(1000, 1024) == 1024 - FD_RESERVE
     assert 0 < connection_cap(1000, 256) <= 128
+
+
+async def test_a_cached_check_runs_once_per_period_and_callers_share_a_run() -> None:
+    runs: list[str | None] = []
+    answers = iter(["cannot write: OperationalError (database or disk is full)", None])
+    now = [100.0]
+    gate = asyncio.Event()
+
+    async def probe() -> str | None:
+        await gate.wait()
+        runs.append(answer := next(answers))
+        return answer
+
+    check = cached(probe, 1.5, clock=lambda: now[0])
+    waiting = [asyncio.ensure_future(check()) for _ in range(5)]
+    await asyncio.sleep(0)
+    gate.set()
+    assert set(await asyncio.gather(*waiting)) == {"cannot write: OperationalError (database or disk is full)"}
+    now[0] += 1.0
+    assert await check() is not None and len(runs) == 1  # still within the period: not probed again
+    now[0] += 1.0
+    assert await check() is None and len(runs) == 2  # space returned: ready again at the next probe
+
+
+async def test_a_cached_check_that_fails_is_run_again_next_time() -> None:
+    calls = 0
+
+    async def probe() -> str | None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionRefusedError("database down")
+        return None
+
+    check = cached(probe, 60.0)
+    with pytest.raises(ConnectionRefusedError):
+        await check()
+    assert await check() is None and calls == 2
+
+
+async def test_metrics_count_how_timed_out_posts_were_resolved(serve: Serve) -> None:
+    metrics = Metrics()
+    for resolution in ("arrived", "resent", "resent", "unknown"):
+        metrics.observe_doubt("telegram", resolution)
+    base = await serve(metrics=metrics)
+    status, text = await get(f"{base}/metrics")
+    assert status == 200
+    assert 'briefing_delivery_uncertain_total{platform="telegram",resolution="resent"} 2.0' in text
+    assert 'briefing_delivery_uncertain_total{platform="telegram",resolution="arrived"} 1.0' in text
+    assert 'briefing_delivery_uncertain_total{platform="telegram",resolution="unknown"} 1.0' in text

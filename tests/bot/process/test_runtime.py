@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from aiohttp import web
@@ -59,8 +60,11 @@ class Recorder:
         if self.hang_on_stop:
             await asyncio.Event().wait()
 
-    async def send(self, chat: ChatRef, reply: Reply) -> Sent:
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> Sent:
         return Sent(chat, ("1",))
+
+    async def arrived(self, chat: ChatRef, key: str, since: dt.datetime) -> Sent | Literal[False] | None:
+        return None
 
     def http_routes(self) -> list[web.RouteDef]:
         return []

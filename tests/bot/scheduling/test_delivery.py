@@ -96,15 +96,6 @@ async def test_a_platform_that_stays_unavailable_gets_the_post_back_as_pending(s
     assert (await setup.store.ledger.history())[0].attempts == 2
 
 
-async def test_a_post_that_may_have_arrived_is_never_sent_again(setup: Setup) -> None:
-    post = await setup.post(ChatRef("telegram", "1"))
-    setup.recorder.failures["1"] = [Unavailable("sendMessage: Timed out", maybe_sent=True)]
-    assert await setup.scheduler.delivery.deliver(post) == "uncertain"
-    assert await setup.statuses() == [("failed", "uncertain: sendMessage: Timed out")]
-    assert await setup.scheduler.delivery.deliver(post) == "taken"  # settled: no second try, ever
-    assert setup.outcomes == [("1", "uncertain"), ("1", "taken")]
-
-
 async def test_a_blocked_chat_is_deactivated_with_its_reason(setup: Setup) -> None:
     post = await setup.post(ChatRef("telegram", "1"))
     setup.recorder.failures["1"] = [DestinationGone("Forbidden: bot was blocked by the user")]
@@ -148,7 +139,7 @@ async def test_a_post_whose_moment_has_passed_is_recorded_as_skipped(setup: Setu
 async def test_an_adapter_bug_fails_the_post_without_killing_anything(setup: Setup) -> None:
     post = await setup.post(ChatRef("telegram", "1"))
 
-    async def broken(chat: ChatRef, reply: object) -> object:
+    async def broken(chat: ChatRef, reply: object, *, key: str | None = None) -> object:
         raise KeyError("oops")
 
     setup.recorder.send = broken  # type: ignore[assignment,method-assign]

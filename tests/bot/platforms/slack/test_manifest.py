@@ -38,6 +38,8 @@ def test_events_scopes_and_interactivity_match_the_listeners(manifest: dict[str,
     assert settings["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "commands", "im:history"} <= scopes
+    # Reading a post back after a timeout (bot/platforms/slack/history.py), in every kind of conversation.
+    assert {"channels:history", "groups:history", "mpim:history"} <= scopes
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is True
 
