@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
+from bot.store.follows import Follows
 from bot.store.inbound import InboundLog
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, SubscriptionRow
@@ -53,6 +54,7 @@ class Store:
         self.questions = Questions(self.sessions, self.writing)
         self.reloads = Reloads(self.sessions, self.writing)
         self.inbound = InboundLog(engine.dialect.name, self.writing)
+        self.follows = Follows(self.sessions, engine.dialect.name, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -152,6 +154,10 @@ class Store:
         if ids is not None:
             where.append(SubscriptionRow.id.in_(list(ids)))
         return await self._select(*where)
+
+    async def subscriptions_to(self, deck: str) -> list[Subscription]:
+        """The active subscriptions to one story (whom a correction of it reaches)."""
+        return await self._select(SubscriptionRow.active.is_(True), SubscriptionRow.deck == deck)
 
     async def subscriptions_of(self, platform: str, chat_id: str | None = None) -> list[Subscription]:
         """Every subscription of a platform (or of one chat there), active and stopped."""
