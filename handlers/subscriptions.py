@@ -233,9 +233,12 @@ async def unsubscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
 
 def followed(b: Briefing, settings: ChatSettings, ctx: Context) -> Section:
     """Which stories the chat receives posts from, for /settings."""
-    if settings.all_stories:
-        return Section(heading=_("Stories"), text=_("All stories, also new ones"))
     stories = served(b, ctx)
+    if settings.all_stories:
+        left = tuple(local(s.briefing.deck.title) for s in stories if s.id not in settings.stories)
+        if left:  # stopped one by one with /unsubscribe
+            return Section(heading=_("Stories"), text=_("All stories, also new ones, except:"), bullets=left)
+        return Section(heading=_("Stories"), text=_("All stories, also new ones"))
     titles = tuple(local(found.deck.title) for deck in settings.stories if (found := stories.get(deck)))
     if not titles:
         return Section(heading=_("Stories"), text=_("None yet: /subscribe follows this chat's story, "

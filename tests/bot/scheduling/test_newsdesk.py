@@ -151,6 +151,7 @@ async def test_each_chat_subscribes_to_its_own_story_or_to_every_story(newsdesk:
     left = await newsdesk.in_slack(f"in {PORTLAND} unsubscribe")
     assert "no more posts from “Vote in Portland”. It still follows every other story" in left
     assert set((await newsdesk.desk.chats.settings(slack)).stories) == {ISTANBUL, REYKJAVIK}
+    assert "All stories, also new ones, except:\n• Vote in Portland" in await newsdesk.in_slack("settings")
     assert "no more posts from any story, nor from stories added later" in await newsdesk.in_slack(
         "unsubscribe all")
     assert "None yet: /briefing subscribe follows this chat's story" in await newsdesk.in_slack("settings")
