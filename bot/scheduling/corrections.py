@@ -73,13 +73,22 @@ class Corrections:
 
 
 def sender(delivery: Delivery) -> Send:
-    """Send a post of any story the way `delivery` sends its own: its ledger, pacing, adapters, policy."""
+    """Send a post of any story the way `delivery` sends its own: its ledger, pacing, adapters, policy.
+
+    One delivery per story version, so a story's corrections share its bound on posts in flight.
+    """
+    made: dict[int, tuple[Briefing, Delivery]] = {}
 
     async def send(b: Briefing, post: Post) -> str:
         if b is delivery.briefing:
             return await delivery.deliver(post)
-        story = Delivery(delivery.store, b, delivery.clock, delivery.adapters, delivery.pacer, delivery.chats,
-                         delivery.owner, policy=delivery.policy, observers=delivery.observers)
-        return await story.deliver(post)
+        kept = made.get(id(b))
+        if kept is None or kept[0] is not b:
+            made.clear()  # corrections go out one story at a time: the previous one's are done
+            d = delivery
+            story = Delivery(d.store, b, d.clock, d.adapters, d.pacer, d.chats, d.owner, policy=d.policy,
+                             observers=d.observers)
+            kept = made[id(b)] = (b, story)
+        return await kept[1].deliver(post)
 
     return send

@@ -236,8 +236,11 @@ def moved(old: EventCard, new: EventCard) -> bool:
 
 
 def corrected(old: Briefing, new: Briefing) -> list[EventCard]:
-    """The events of `new` whose date, time or status differ from their version in `old`."""
-    return [e for e in new.deck.events if (before := old.deck.event(e.id)) is not None and moved(before, e)]
+    """The events of `new` whose date, time or status differ from their version in `old`: those that
+    subscriptions count down to in either version (a fixed date of an event already past is not news)."""
+    counted = {e.id for e in (*reminder_events(old), *reminder_events(new))}
+    return [e for e in new.deck.events if e.id in counted
+            and (before := old.deck.event(e.id)) is not None and moved(before, e)]
 
 
 def correction_label(event: EventCard) -> str:

@@ -16,9 +16,10 @@ TALKS = "istanbul-talks"
 POSTPONED = Fact.model_validate({"text": "The talks were postponed.", "quote": "the talks will not take place"})
 
 
-def version(b: Briefing, **changes: Any) -> Briefing:
-    """`b` with its main event changed as an updated article would change it."""
-    events = tuple(e.model_copy(update=changes) if e.id == b.deck.main_event else e for e in b.deck.events)
+def version(b: Briefing, event: str | None = None, **changes: Any) -> Briefing:
+    """`b` with an event (its main one) changed as an updated article would change it."""
+    changed = event or b.deck.main_event
+    events = tuple(e.model_copy(update=changes) if e.id == changed else e for e in b.deck.events)
     return Briefing(b.deck.model_copy(update={"events": events}), b.seed, b.article)
 
 
@@ -33,6 +34,8 @@ def test_only_an_event_whose_date_time_or_status_changed_is_corrected(briefing: 
     assert [e.id for e in corrected(briefing, version(briefing, date=dt.date(2025, 6, 3)))] == [TALKS]
     postponed = version(briefing, status="postponed", changed=POSTPONED)
     assert [e.id for e in corrected(briefing, postponed)] == [TALKS]
+    announced = version(briefing, "announcement", date=dt.date(2025, 5, 26))  # already past: no news
+    assert corrected(briefing, announced) == []
 
 
 def test_each_active_subscription_to_the_story_gets_one_post_due_now(briefing: Briefing) -> None:
