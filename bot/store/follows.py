@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -93,3 +93,20 @@ class Follows:
                 if (await conn.execute(statement.returning(SubscriptionRow.id))).first() is not None:
                     added.append(chat)
         return added
+
+
+async def forget_chat(session: AsyncSession, platform: str, chat_id: str) -> None:
+    """The chat is gone (the bot blocked or removed): new stories must not subscribe it again."""
+    await session.execute(delete(FollowRow).where(FollowRow.platform == platform,
+                                                  FollowRow.chat_id == chat_id))
+
+
+async def move_follows(session: AsyncSession, platform: str, old_id: str, new_id: str,
+                       now: dt.datetime) -> None:
+    """The chat now lives at `new_id`: its choice to follow every story goes with it (unless the new
+    chat made its own)."""
+    taken = select(FollowRow.thread_id).where(FollowRow.platform == platform, FollowRow.chat_id == new_id)
+    await session.execute(update(FollowRow).where(
+        FollowRow.platform == platform, FollowRow.chat_id == old_id, FollowRow.thread_id.not_in(taken))
+        .values(chat_id=new_id, updated_at=now))
+    await forget_chat(session, platform, old_id)

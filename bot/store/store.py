@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
-from bot.store.follows import Follows
+from bot.store.follows import Follows, forget_chat, move_follows
 from bot.store.inbound import InboundLog
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, SubscriptionRow
@@ -181,7 +181,9 @@ class Store:
                        SubscriptionRow.active.is_(True))
                 .values(active=False, stopped_reason=reason[:200], updated_at=now)
                 .returning(SubscriptionRow.id))
-            return list(found.scalars())
+            stopped = list(found.scalars())
+            await forget_chat(session, platform, chat_id)
+            return stopped
 
     async def move_chat(self, platform: str, old_id: str, new_id: str, now: dt.datetime) -> list[int]:
         """The chat now lives at `new_id`: its subscriptions and settings follow; returns the ids moved.
@@ -203,6 +205,7 @@ class Store:
                     moved.append(row.id)
                 row.updated_at = now
             await self._move_settings(session, platform, old_id, new_id, now)
+            await move_follows(session, platform, old_id, new_id, now)
             return moved
 
     async def _move_settings(self, session: AsyncSession, platform: str, old_id: str, new_id: str,
