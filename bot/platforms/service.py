@@ -80,7 +80,6 @@ class Asked:
     query: Query
     briefing: Briefing
     current: Briefing
-    note: str | None = None  # why another story answers, when the reason is not a name in the question
 
     @property
     def elsewhere(self) -> bool:
@@ -273,7 +272,7 @@ class BriefingService:
 
     async def _reply(self, asked: Asked, ctx: Context) -> Reply:
         reply = await dispatch(asked.briefing, asked.query, ctx)
-        return from_story(reply, asked.briefing, asked.note) if asked.elsewhere else reply
+        return from_story(reply, asked.briefing) if asked.elsewhere else reply
 
     async def listing(self, chat: ChatRef, reader_language: str | None = None) -> list[Entry]:
         """Every story, newest first, each with its main event's countdown in the chat's zone and
