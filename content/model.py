@@ -237,6 +237,8 @@ class PersonCard(Card):
 
 
 Precision = Literal["day", "minute", "before", "after"]
+# Whether an event still takes place as dated: an updated article may report it postponed or cancelled.
+Status = Literal["scheduled", "postponed", "cancelled"]
 
 
 class EventCard(Card):
@@ -251,6 +253,17 @@ class EventCard(Card):
     place: Slug | None = None
     when: Fact
     what: tuple[Fact, ...] = Field(min_length=1)
+    status: Status = "scheduled"
+    # What an updated article changed (the date moved, postponed, cancelled), in its words: the
+    # correction sent to subscribed chats quotes it. Required for a status other than scheduled.
+    changed: Fact | None = None
+
+    @model_validator(mode="after")
+    def _a_status_keeps_its_quote(self) -> EventCard:
+        if self.status != "scheduled" and self.changed is None:
+            raise ValueError(f"status {self.status!r} needs `changed`: what the updated article says, "
+                             "with its quote")
+        return self
 
     @model_validator(mode="after")
     def _precision_matches_date(self) -> EventCard:

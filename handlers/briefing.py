@@ -254,6 +254,8 @@ def event_reply(b: Briefing, event: EventCard, ctx: Context) -> Reply:
                    else _("{date}: {relative}.")).format(date=at, relative=s.relative),
         "undated": f"{at}.",
     }[s.state]
+    if event.status != "scheduled":  # postponed or cancelled: no countdown to a date that no longer holds
+        lead = eventtime.countdown_line(b.deck, event, now, ctx.zone, b.seed.as_of)
     fields = [Field(_("Date"), s.date)]
     if event.precision == "day":
         fields.append(Field(_("Time"), _("Not announced")))
@@ -265,8 +267,9 @@ def event_reply(b: Briefing, event: EventCard, ctx: Context) -> Reply:
     window = eventtime.reader_window(event, ctx.zone)
     if window:
         fields.append(Field(_("In your timezone"), window))
+    changed = (event.changed,) if event.changed else ()
     sections = [Section(lead, fields=tuple(fields)),
-                Section(heading=_("What"), bullets=tuple(local(f.text) for f in event.what))]
+                Section(heading=_("What"), bullets=tuple(local(f.text) for f in (*changed, *event.what)))]
     if past_unreported:
         sections.append(Section(
             _("This briefing is as of {date}: it does not report whether this took place as planned "
@@ -276,7 +279,7 @@ def event_reply(b: Briefing, event: EventCard, ctx: Context) -> Reply:
         tuple(sections),
         actions((_("Countdown"), "countdown"), (_("Where"), "where"), (_("Timeline"), "timeline"),
                 (_("Source"), f"source {event.id}")),
-        source(b, event.when),
+        source(b, event.when, *changed),
         topic=event.id,
     )
 

@@ -59,6 +59,8 @@ class ChatSettings(Preferences):
     timezone: str | None = None  # IANA name; None: each event's own zone (or the bot's --tz)
     stopped: str | None = None  # why posting stopped when the chat did not ask (bot removed, …)
     language: str | None = None  # chosen with /language ("uk"); None: each reader's own
+    stories: tuple[str, ...] = ()  # the ids of the stories whose posts the chat receives
+    all_stories: bool = False  # it follows every story, also those added later
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +83,14 @@ class SubscriptionSummary:
 class ChatService(Protocol):
     """The stateful side of chats (settings, subscriptions, the story followed), provided by the running bot.
 
-    Reminders and daily posts come from one story, `deck`, so no subscription method names a deck.
-    Every change reschedules the chat's posts before it returns.
+    A chat subscribes to each story on its own: the subscription methods take the story's id
+    (`deck`; None: the service's default story). Every change reschedules the chat's posts before
+    it returns.
     """
 
-    @property
-    def deck(self) -> str:
-        """The id of the story reminders and daily posts come from."""
+    async def settings(self, chat: ChatRef, *, deck: str | None = None) -> ChatSettings:
+        """The chat's settings, with what it receives from story `deck`."""
         ...
-
-    async def settings(self, chat: ChatRef) -> ChatSettings: ...
 
     async def timezone(self, chat: ChatRef) -> str | None:
         """The chat's chosen display zone: what every command reads, so it must be cheap."""
@@ -113,27 +113,37 @@ class ChatService(Protocol):
         ...
 
     async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
-                        remind_at: dt.time | None) -> ChatSettings:
-        """Turn countdown reminders on (offsets None: the defaults; remind_at None: keep the time).
+                        remind_at: dt.time | None, *, deck: str | None = None) -> ChatSettings:
+        """Turn countdown reminders of story `deck` on (offsets None: the defaults; remind_at None:
+        keep the time).
 
         The subscription keeps the language it is made in (`handlers.i18n.language()`): its posts
         are worded in it when the chat chose none."""
         ...
 
-    async def unsubscribe(self, chat: ChatRef) -> bool:
-        """Stop every post to this chat; False when nothing was subscribed."""
+    async def subscribe_all(self, chat: ChatRef, offsets: tuple[str, ...] | None,
+                            remind_at: dt.time | None, *, deck: str | None = None) -> ChatSettings:
+        """Reminders from every story, also those added later; the settings shown for story `deck`."""
+        ...
+
+    async def unsubscribe(self, chat: ChatRef, *, deck: str | None = None) -> bool:
+        """Stop every post of story `deck` to this chat; False when nothing was subscribed."""
+        ...
+
+    async def unsubscribe_all(self, chat: ChatRef) -> bool:
+        """Stop every story's posts to this chat, and new stories; False when nothing was subscribed."""
         ...
 
     async def set_timezone(self, chat: ChatRef, zone: str | None) -> ChatSettings:
         """Show dates (and time posts) in `zone`, a valid IANA name; None: back to the default."""
         ...
 
-    async def set_daily(self, chat: ChatRef, at: dt.time | None) -> ChatSettings:
-        """A daily briefing post at local time `at`; None: no daily post."""
+    async def set_daily(self, chat: ChatRef, at: dt.time | None, *, deck: str | None = None) -> ChatSettings:
+        """A daily briefing post of story `deck` at local time `at`; None: no daily post."""
         ...
 
-    async def upcoming(self, chat: ChatRef, limit: int) -> list[UpcomingPost]:
-        """The chat's next posts, soonest first."""
+    async def upcoming(self, chat: ChatRef, limit: int, *, deck: str | None = None) -> list[UpcomingPost]:
+        """The chat's next posts of story `deck`, soonest first."""
         ...
 
     async def subscriptions(self, platform: str) -> list[SubscriptionSummary]:

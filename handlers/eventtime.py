@@ -120,6 +120,11 @@ def countdown_line(
     """One line on how far away the event is: the text of /countdown and of every reminder."""
     s = standing(deck, event, now, reader)
     title = local(event.title)
+    if event.status == "cancelled":
+        return _("{event} is cancelled (it was to be on {date}).").format(event=title, date=s.date)
+    if event.status == "postponed":
+        return _("{event} is postponed (it was to be on {date}); no new date is announced.").format(
+            event=title, date=s.date)
     date = _("{date} (time of day not announced)").format(date=s.date) if event.precision == "day" else s.date
     if s.state == "undated":
         return _("{event}: {date}; the article gives no date.").format(

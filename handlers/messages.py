@@ -31,7 +31,6 @@ STORY_UNAVAILABLE = N_(
     "Run the bot (briefing-bot run or briefing-bot console) to choose one."
 )
 STORY_NOT_ALLOWED = N_("Only this chat's administrators can choose the story it follows.")
-POSTS_FROM_STORY = N_("Reminders and daily posts come from the story “{title}”.")
 BUSY_TITLE = N_("Busy right now")
 BUSY_TEXT = N_("Too many questions are arriving at once. Please ask again in a moment.")
 

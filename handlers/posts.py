@@ -1,4 +1,4 @@
-"""What the scheduled posts say: a countdown reminder and the daily briefing.
+"""What the scheduled posts say: a countdown reminder, the daily briefing, and a correction.
 
 A post is worded when it is sent, from the real remaining time, so a late one never says more
 time is left than there is. The planner decides when each post is due; this is only its text.
@@ -42,11 +42,44 @@ def daily(b: Briefing, event: EventCard, now: dt.datetime, reader: ZoneInfo | No
     )
 
 
+def correction(b: Briefing, event: EventCard, now: dt.datetime, reader: ZoneInfo | None) -> Reply:
+    """What changed about `event` in the deck's new version, with the updated article's words.
+
+    Reminders already sent are not edited: this post says what is true now, once.
+    """
+    title = local(event.title)
+    if event.status == "cancelled":
+        lead = _("{event} is cancelled.").format(event=title)
+    elif event.status == "postponed":
+        lead = _("{event} is postponed; no new date is announced.").format(event=title)
+    else:
+        date = eventtime.date_text(b.deck, event, reader)
+        lead = _("{event} is now on {date}.").format(event=title, date=date)
+    fact = event.changed or event.when
+    sections = [Section(lead), Section(_("The article: “{quote}”").format(quote=fact.quote))]
+    if event.status == "scheduled":
+        sections.append(Section(eventtime.countdown_line(b.deck, event, now, reader, b.seed.as_of)))
+    return Reply(
+        _("Correction: {event}").format(event=title),
+        tuple(sections),
+        actions((_("When"), "when"), (_("Summary"), "summary"), (_("Settings"), "settings")),
+        source(b),  # the article; its words are quoted above already
+        topic=event.id,
+    )
+
+
 def reminder_name(label: str, event: EventCard | None) -> str:
     """'D-3 reminder', or with its event: 'D-3 reminder: Second round of talks'."""
     if event is None:
         return _("{label} reminder").format(label=label)
     return _("{label} reminder: {event}").format(label=label, event=local(event.title))
+
+
+def correction_name(label: str, event: EventCard | None) -> str:
+    """'Correction', or with its event: 'Correction: Second round of talks'."""
+    if event is None:
+        return _("Correction")
+    return _("Correction: {event}").format(event=local(event.title))
 
 
 def daily_name(label: str, event: EventCard | None) -> str:

@@ -79,6 +79,7 @@ def offsets_for(precision: Precision, chosen: tuple[str, ...] | None) -> tuple[O
 
 
 def reminder_events(b: Briefing) -> list[EventCard]:
-    """The events reminders count down to: dated ones the article reports as still to come."""
-    return [e for e in b.deck.events
-            if e.precision in ("day", "minute") and not eventtime.reported(e, b.seed.as_of)]
+    """The events reminders count down to: dated ones the article reports as still to come (and
+    neither postponed nor cancelled)."""
+    return [e for e in b.deck.events if e.precision in ("day", "minute") and e.status == "scheduled"
+            and not eventtime.reported(e, b.seed.as_of)]

@@ -158,10 +158,10 @@ def _names(b: Briefing, text: str) -> set[str]:
 # --- another story's answer -----------------------------------------------------------------------
 
 
-def from_story(reply: Reply, b: Briefing, note: str | None = None) -> Reply:
+def from_story(reply: Reply, b: Briefing) -> Reply:
     """`reply`, answered from story `b` rather than the chat's: one line says so, and its buttons
     stay in `b` (those whose command would not fit a button are left out)."""
-    line = Section(note or _("From the story “{title}”").format(title=local(b.deck.title)))
+    line = Section(_("From the story “{title}”").format(title=local(b.deck.title)))
     kept = [Action(a.label, within(b, a.command)) for a in reply.actions]
     fitting = [a for a in kept if len(a.command.encode()) <= ACTION_COMMAND_MAX_BYTES][: ACTIONS_MAX - 1]
     follow = Action(_("Follow this story"), f"story {b.deck.id}")

@@ -25,6 +25,7 @@ from handlers.i18n import N_, _, local, ngettext, speaking_in, supported
 from handlers.registry import Query, command
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply, Section, echo
+from handlers.stories import served
 
 GROUP = N_("Subscriptions")
 UPCOMING_SHOWN = 5
@@ -46,6 +47,7 @@ _LANGUAGE_WORDS = {"english": "en", "англійська": "en", "англий�
                    "українська": "uk", "украинский": "uk", "russian": "ru", "русский": "ru",
                    "російська": "ru"}
 _AUTO = frozenset({"auto", "reset", "off", "default", "авто"})
+_ALL = frozenset({"all", "every", "все", "всі", "усі"})  # "/subscribe all": every story
 
 
 # --- parsing what the reader typed -----------------------------------------------------------
@@ -152,7 +154,7 @@ async def _service(ctx: Context, *, change: bool) -> ChatService | Reply:
 async def _confirm(b: Briefing, chats: ChatService, ctx: Context, title: str, lead: str,
                    settings: ChatSettings) -> Reply:
     zone = display_zone(b, settings, ctx)
-    posts = await chats.upcoming(ctx.chat, UPCOMING_SHOWN)
+    posts = await chats.upcoming(ctx.chat, UPCOMING_SHOWN, deck=b.deck.id)
     what = describe(b, settings, zone)
     sections = [Section(lead, bullets=tuple(what)), upcoming_section(b, posts, zone, ctx)]
     return notice(title, *sections, follow=((_("Settings"), "settings"), (_("Countdown"), "countdown")))
@@ -161,18 +163,31 @@ async def _confirm(b: Briefing, chats: ChatService, ctx: Context, title: str, le
 # --- the commands --------------------------------------------------------------------------
 
 
-@command("subscribe", N_("Countdown reminders in this chat before the event"), usage=N_("[offsets] [HH:MM]"),
-         group=GROUP, example="subscribe 3d 1d at 08:00")
+def every_story(args: str) -> tuple[bool, str]:
+    """Whether `args` ask for every story ("all 3d 1d"), and the rest of them."""
+    first, _space, rest = args.strip().partition(" ")
+    return (True, rest) if first.lower() in _ALL else (False, args)
+
+
+@command("subscribe", N_("Countdown reminders from this chat's story (all: from every story)"),
+         usage=N_("[all] [offsets] [HH:MM]"), group=GROUP, example="subscribe 3d 1d at 08:00")
 async def subscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=True)
     if isinstance(chats, Reply):
         return chats
+    everything, args = every_story(q.args)
     try:
-        offsets, at = parse_subscribe(q.args)
+        offsets, at = parse_subscribe(args)
     except ValueError as exc:
         return problem(f"{exc}.", _(SUBSCRIBE_USAGE))
-    settings = await chats.subscribe(ctx.chat, offsets, at)
-    reply = await _confirm(b, chats, ctx, _("Subscribed"), _("This chat will get:"), settings)
+    if everything:
+        settings = await chats.subscribe_all(ctx.chat, offsets, at, deck=b.deck.id)
+        lead = _("This chat will get reminders from every story, also from stories added later. "
+                 "From “{story}”:").format(story=local(b.deck.title))
+        reply = await _confirm(b, chats, ctx, _("Subscribed to every story"), lead, settings)
+    else:
+        settings = await chats.subscribe(ctx.chat, offsets, at, deck=b.deck.id)
+        reply = await _confirm(b, chats, ctx, _("Subscribed"), _("This chat will get:"), settings)
     left_out = hour_offsets_left_out(b, offsets)
     return dataclasses.replace(reply, sections=(*reply.sections, *left_out))
 
@@ -190,16 +205,45 @@ def hour_offsets_left_out(b: Briefing, chosen: tuple[str, ...] | None) -> tuple[
     return (Section(text.format(offsets=", ".join(hours), event=undated[0])),)
 
 
-@command("unsubscribe", N_("Stop reminders and daily posts in this chat"), group=GROUP)
+@command("unsubscribe", N_("Stop this chat's posts from its story (all: from every story)"),
+         usage=N_("[all]"), group=GROUP)
 async def unsubscribe(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=True)
     if isinstance(chats, Reply):
         return chats
-    if not await chats.unsubscribe(ctx.chat):
+    everything, _rest = every_story(q.args)
+    if everything:
+        stopped = await chats.unsubscribe_all(ctx.chat)
+    else:
+        stopped = await chats.unsubscribe(ctx.chat, deck=b.deck.id)
+    if not stopped:
         return notice(_("Not subscribed"), Section(_("This chat had no reminders or daily posts to stop.")),
                       follow=((_("Subscribe"), "subscribe"),))
+    if everything:
+        return notice(_("Unsubscribed"), Section(_("This chat will get no more posts from any story, "
+                                                   "nor from stories added later.")),
+                      follow=((_("Subscribe again"), "subscribe"),))
+    if (await chats.settings(ctx.chat, deck=b.deck.id)).all_stories:
+        text = _("This chat will get no more posts from “{story}”. It still follows every other story, "
+                 "and new ones: /unsubscribe all stops them.").format(story=local(b.deck.title))
+        return notice(_("Unsubscribed"), Section(text), follow=((_("Settings"), "settings"),))
     return notice(_("Unsubscribed"), Section(_("This chat will get no more reminders or daily posts.")),
                   follow=((_("Subscribe again"), "subscribe"),))
+
+
+def followed(b: Briefing, settings: ChatSettings, ctx: Context) -> Section:
+    """Which stories the chat receives posts from, for /settings."""
+    stories = served(b, ctx)
+    if settings.all_stories:
+        left = tuple(local(s.briefing.deck.title) for s in stories if s.id not in settings.stories)
+        if left:  # stopped one by one with /unsubscribe
+            return Section(heading=_("Stories"), text=_("All stories, also new ones, except:"), bullets=left)
+        return Section(heading=_("Stories"), text=_("All stories, also new ones"))
+    titles = tuple(local(found.deck.title) for deck in settings.stories if (found := stories.get(deck)))
+    if not titles:
+        return Section(heading=_("Stories"), text=_("None yet: /subscribe follows this chat's story, "
+                                                    "/subscribe all every story."))
+    return Section(heading=_("Stories"), bullets=titles)
 
 
 @command("settings", N_("This chat's timezone, reminders and daily post"), group=GROUP)
@@ -207,17 +251,19 @@ async def settings_cmd(b: Briefing, q: Query, ctx: Context) -> Reply:
     chats = await _service(ctx, change=False)
     if isinstance(chats, Reply):
         return chats
-    settings = await chats.settings(ctx.chat)
+    settings = await chats.settings(ctx.chat, deck=b.deck.id)
     zone = display_zone(b, settings, ctx)
     shown = settings.timezone or _("not set: {zone} is used").format(zone=zone.key)
     lines = describe(b, settings, zone) or [_("No reminders and no daily post.")]
-    sections = [Section(heading=_("Timezone"), text=shown), Section(heading=_("Language"), text=chat_language(
-        settings.language, ctx)), Section(heading=_("Posts"), bullets=tuple(lines))]
+    sections = [Section(heading=_("Timezone"), text=shown),
+                Section(heading=_("Language"), text=chat_language(settings.language, ctx)),
+                followed(b, settings, ctx), Section(heading=_("Posts"), bullets=tuple(lines))]
     if settings.stopped:
         sections.append(Section(_("Posting here stopped: {reason}. /subscribe starts it again.")
                                 .format(reason=settings.stopped)))
     if settings.reminders or settings.daily_at:
-        sections.append(upcoming_section(b, await chats.upcoming(ctx.chat, UPCOMING_SHOWN), zone, ctx))
+        sections.append(upcoming_section(b, await chats.upcoming(ctx.chat, UPCOMING_SHOWN, deck=b.deck.id),
+                                         zone, ctx))
     return notice(_("Settings for this chat"), *sections,
                   follow=((_("Subscribe"), "subscribe"), (_("Daily at 08:00"), "daily 08:00")))
 
@@ -230,7 +276,7 @@ async def timezone(b: Briefing, q: Query, ctx: Context) -> Reply:
         return chats
     wanted = q.args.strip()
     if not wanted:
-        current = (await chats.settings(ctx.chat)).timezone
+        current = (await chats.settings(ctx.chat, deck=b.deck.id)).timezone
         text = (_("This chat's timezone is {zone}.").format(zone=current) if current
                 else _("This chat has not chosen a timezone."))
         return notice(_("Timezone"), Section(text), Section(_(TIMEZONE_USAGE)))
@@ -241,7 +287,8 @@ async def timezone(b: Briefing, q: Query, ctx: Context) -> Reply:
             text = (_("“{zone}” is not a timezone I know. Did you mean {names}?") if close
                     else _("“{zone}” is not a timezone I know."))
             return problem(text.format(zone=echo(wanted), names=", ".join(close)), _(TIMEZONE_USAGE))
-    settings = await chats.set_timezone(ctx.chat, name)
+    await chats.set_timezone(ctx.chat, name)
+    settings = await chats.settings(ctx.chat, deck=b.deck.id)  # what this story sends, timed anew
     zone = display_zone(b, settings, ctx)
     lead = (_("Dates in this chat are now shown in {zone}.").format(zone=timefmt.zone_label(zone, ctx.now()))
             if name else _("This chat's timezone is reset: dates are shown in {zone}.").format(zone=zone.key))
@@ -306,7 +353,7 @@ async def daily(b: Briefing, q: Query, ctx: Context) -> Reply:
         return chats
     wanted = q.args.strip()
     if wanted.lower() in ("off", "stop", "none", "no"):
-        settings = await chats.set_daily(ctx.chat, None)
+        settings = await chats.set_daily(ctx.chat, None, deck=b.deck.id)
         text = (_("No more daily briefing posts in this chat. Countdown reminders stay on "
                   "(/unsubscribe stops them).") if settings.reminders
                 else _("No more daily briefing posts in this chat."))
@@ -317,6 +364,6 @@ async def daily(b: Briefing, q: Query, ctx: Context) -> Reply:
         return problem(f"{exc}.", _(DAILY_USAGE))
     if at is None:
         return problem(_("Which time of day?"), _(DAILY_USAGE))
-    settings = await chats.set_daily(ctx.chat, at)
+    settings = await chats.set_daily(ctx.chat, at, deck=b.deck.id)
     lead = _("This chat will get a daily briefing (the countdown and the summary):")
     return await _confirm(b, chats, ctx, _("Daily post on"), lead, settings)

@@ -65,15 +65,27 @@ class Newsroom:
 
     def update_article(self, deck_id: str, changes: dict[str, str]) -> None:
         """The article was updated (a date moved): the same words change in it and in its deck."""
-        seed = self.seed_of(deck_id)
-        text = self.seeds / f"{seed}.txt"
-        _replace(text, changes)
-        meta = self.seeds / f"{seed}.yaml"
-        digest = hashlib.sha256(text.read_bytes()).hexdigest()
+        _replace(self._article(deck_id), changes)
+        self._rehash(deck_id)
+        _replace(self.deck_file(deck_id), changes)
+
+    def add_to_article(self, deck_id: str, paragraph: str, deck_changes: dict[str, str]) -> None:
+        """The article was updated with a new paragraph, and the deck with what it reports."""
+        article = self._article(deck_id)
+        article.write_text(article.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{paragraph}\n",
+                           encoding="utf-8")
+        self._rehash(deck_id)
+        _replace(self.deck_file(deck_id), deck_changes)
+
+    def _article(self, deck_id: str) -> Path:
+        return self.seeds / f"{self.seed_of(deck_id)}.txt"
+
+    def _rehash(self, deck_id: str) -> None:
+        meta = self.seeds / f"{self.seed_of(deck_id)}.yaml"
+        digest = hashlib.sha256(self._article(deck_id).read_bytes()).hexdigest()
         lines = [f"sha256: {digest}" if line.startswith("sha256:") else line
                  for line in meta.read_text(encoding="utf-8").splitlines()]
         meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        _replace(self.deck_file(deck_id), changes)
 
     def edit_deck(self, deck_id: str, changes: dict[str, str]) -> None:
         """An edit of the deck alone (the article stays as it was)."""
@@ -91,6 +103,12 @@ def _replace(path: Path, changes: dict[str, str]) -> None:
 # The summit moves from Tuesday 17 to Thursday 19 November: the article is updated.
 SUMMIT_MOVES = {"Tuesday, 17 November 2026": "Thursday, 19 November 2026",
                 "Tuesday 17 November 2026": "Thursday 19 November 2026", "'2026-11-17'": "'2026-11-19'"}
+# Then the organisers postpone it: a new paragraph, and the deck records it with its quote.
+SUMMIT_POSTPONED = "The organisers later said the summit has been postponed until further notice."
+SUMMIT_POSTPONES = {"    aliases: [summit]\n": (
+    "    aliases: [summit]\n    status: postponed\n    changed:\n"
+    "      text: The organisers postponed the summit until further notice.\n"
+    "      quote: the summit has been postponed until further notice\n")}
 # A quote the article does not contain: the check refuses the deck.
 MISQUOTE = {"quote: Prime Minister Eyvindur Karlsson will host": "quote: Prime Minister Eyvindur Karlsson is to host"}
 

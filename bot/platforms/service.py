@@ -35,13 +35,12 @@ from handlers import messages
 from handlers.briefing import command_for
 from handlers.clock import Clock
 from handlers.context import ChatRef, ChatService, Context, Permission
-from handlers.i18n import ENGLISH, LANGUAGES, _, language, local, speaking_in, supported
+from handlers.i18n import ENGLISH, LANGUAGES, _, language, speaking_in, supported
 from handlers.matching import index
-from handlers.registry import REGISTRY, Query
+from handlers.registry import Query
 from handlers.reply import Reply, Section
 from handlers.router import dispatch, for_another_bot, parse
 from handlers.stories import Entry, default_story, elsewhere, entries, from_story, scoped, within
-from handlers.subscriptions import GROUP as SUBSCRIPTIONS
 
 log = logging.getLogger("briefing.commands")
 
@@ -81,7 +80,6 @@ class Asked:
     query: Query
     briefing: Briefing
     current: Briefing
-    note: str | None = None  # why another story answers, when the reason is not a name in the question
 
     @property
     def elsewhere(self) -> bool:
@@ -91,9 +89,9 @@ class Asked:
 class BriefingService:
     """Answers readers' texts from the stories of a library (or one briefing), for any platform.
 
-    Each chat is answered from the story it follows (`story_of`); a question naming only another
-    story's person or place, a button of such an answer (`in ID COMMAND`), and the subscription
-    commands (whose posts come from the chat service's story) are answered from that story.
+    Each chat is answered from the story it follows (`story_of`), its subscription commands
+    too (they subscribe it to that story); a question naming only another story's person or
+    place, and a button of such an answer (`in ID COMMAND`), are answered from that story.
     """
 
     def __init__(
@@ -270,22 +268,11 @@ class BriefingService:
         if other is not None:
             again = parse(other, text, bot_username)  # a bare name is a card there: "Karlsson"
             return Asked(again or query, other, current)
-        posting = self._posting(stories, query)
-        if posting is not None and posting is not current:
-            note = _(messages.POSTS_FROM_STORY).format(title=local(posting.deck.title))
-            return Asked(query, posting, current, note)
         return Asked(query, current, current)
-
-    def _posting(self, stories: Stories, query: Query) -> Briefing | None:
-        """For a subscription command: the story reminders and daily posts come from."""
-        cmd = REGISTRY.get(query.command) if query.command else None
-        if cmd is None or cmd.group != SUBSCRIPTIONS or self.chats is None:
-            return None
-        return stories.get(self.chats.deck)
 
     async def _reply(self, asked: Asked, ctx: Context) -> Reply:
         reply = await dispatch(asked.briefing, asked.query, ctx)
-        return from_story(reply, asked.briefing, asked.note) if asked.elsewhere else reply
+        return from_story(reply, asked.briefing) if asked.elsewhere else reply
 
     async def listing(self, chat: ChatRef, reader_language: str | None = None) -> list[Entry]:
         """Every story, newest first, each with its main event's countdown in the chat's zone and

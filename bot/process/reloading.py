@@ -9,7 +9,7 @@ editor's decision, so a draft being written or reviewed in that folder is never 
 
 Reading the folder runs in a worker thread (the library swaps its snapshot in one step), so
 readers keep being answered meanwhile. Each reload's changes and refusals go to the log, and to
-the listeners: where the corrections of moved events will hook in.
+the listeners: the runtime's sends the corrections of moved events (bot/scheduling/corrections.py).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from bot.process.http import HttpServer, ReadyCheck, build_app, cached
 from bot.process.metrics import Metrics
 from bot.process.reloading import Reloader
 from bot.scheduling.chats import StoreChats
+from bot.scheduling.corrections import Corrections, sender
 from bot.scheduling.delivery import DEFAULT_POLICY, Policy
 from bot.scheduling.pacing import Pacer
 from bot.scheduling.scheduler import Scheduler
@@ -220,6 +221,7 @@ class Runtime:
         self.service: BriefingService | None = None
         self.scheduler: Scheduler | None = None
         self.reloader: Reloader | None = None
+        self.corrections: Corrections | None = None
         self.http: HttpServer | None = None
         self.connections: list[Connection] = []
         self.adapters: dict[str, Adapter] = {}
@@ -237,7 +239,7 @@ class Runtime:
         compile_catalogues()
         store = self.store = await self._open_store()
         posting = self.posting()
-        chats = StoreChats(store, posting, self.clock, s.zone)
+        chats = StoreChats(store, self.library, self.clock, s.zone, default=posting.deck.id)
         service = self.service = BriefingService(
             self.library, self.clock, zone=s.zone, chats=chats, default=s.deck,
             observers=(self.metrics.observe_command,), question_observers=(self.metrics.observe_question,),
@@ -250,6 +252,7 @@ class Runtime:
                                    owner=s.replica, observers=(self.metrics.observe_delivery,))
         self.scheduler.delivery.doubts.observers.append(self.metrics.observe_doubt)
         await self.scheduler.start()
+        self.corrections = Corrections(store, chats, self.clock, sender(self.scheduler.delivery), s.zone)
         await self._watch_decks(store)
         if self.serve_http:
             self.http = HttpServer(self._app(), host=s.host, port=s.port, read_timeout=s.read_timeout,
@@ -278,6 +281,8 @@ class Runtime:
 
     async def _reloaded(self, loaded: Reloaded) -> None:
         self.metrics.observe_decks(loaded, self.reloader.generation if self.reloader else 0)
+        if self.corrections is not None:  # new stories to the chats that follow all, corrections
+            await self.corrections.reloaded(loaded)
 
     async def _open_store(self) -> Store:
         s = self.settings

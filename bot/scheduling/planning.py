@@ -15,7 +15,10 @@ Rules:
 - the text is computed when the post is sent, from the real remaining time (handlers.posts), in
   the chat's language (its /language, else the one its subscription was made in).
 
-A kind of post (a reminder, the daily briefing) is a `Kind`: its ledger key, job id, series and
+A correction (an event's date, time or status changed in a reloaded deck) is due at once, once
+per subscription and change: `corrections`.
+
+A kind of post (a reminder, the daily briefing, a correction) is a `Kind`: its ledger key, job id, series and
 wording are its own. A new kind is a `Kind` and the function that plans it, here, and its wording
 in handlers.posts.
 """
@@ -23,6 +26,7 @@ in handlers.posts.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -37,6 +41,7 @@ from handlers.i18n import ENGLISH, speaking_in
 from handlers.reminders import Offset, offsets_for, reminder_events
 from handlers.reply import Reply
 
+CORRECTION_WITHIN = dt.timedelta(hours=12)  # a correction not sent by then is stale news: skipped
 LATE_AFTER = dt.timedelta(minutes=2)  # sent later than this after its time: logged as late
 START_GRACE = dt.timedelta(minutes=10)  # how long the "it starts now" post may still go out
 DAY = dt.timedelta(days=1)
@@ -69,6 +74,14 @@ REMINDER = Kind("event:{event_id}@{occurrence}:{label}",
                 "the event has begun", wording.reminder, wording.reminder_name)
 DAILY = Kind("daily:{label}", "sub:{subscription_id}:daily:{label}", "daily",
              "the day is over", wording.daily, wording.daily_name)
+
+# One per subscription and change of an event: the label names its new status and the updated
+# article's words, so replicas that reloaded through different versions agree on the key, and a
+# later change (even back to an earlier date) is a new post.
+CORRECTION = Kind("correction:{event_id}@{occurrence}:{label}",
+                  "sub:{subscription_id}:correction:{event_id}@{occurrence}:{label}",
+                  "correction:{event_id}@{occurrence}:{label}", "it is stale news", wording.correction,
+                  wording.correction_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +227,39 @@ def plan(b: Briefing, subs: Iterable[Subscription], start: dt.datetime, end: dt.
             candidates.extend(reminders(b, sub, default))
         found.extend(p for p in candidates if max(start, sub.since) <= p.due < end)
     return sorted(found, key=lambda p: (p.due, p.subscription_id, p.key))
+
+
+def moved(old: EventCard, new: EventCard) -> bool:
+    """Whether the event's date, time or status differ between two versions of its deck."""
+    return (old.date, old.until, old.time, old.timezone, old.status) != \
+        (new.date, new.until, new.time, new.timezone, new.status)
+
+
+def corrected(old: Briefing, new: Briefing) -> list[EventCard]:
+    """The events of `new` whose date, time or status differ from their version in `old`: those that
+    subscriptions count down to in either version (a fixed date of an event already past is not news)."""
+    counted = {e.id for e in (*reminder_events(old), *reminder_events(new))}
+    return [e for e in new.deck.events if e.id in counted
+            and (before := old.deck.event(e.id)) is not None and moved(before, e)]
+
+
+def correction_label(event: EventCard) -> str:
+    """'scheduled-1a2b3c4d': the event's status and a digest of the words that report the change."""
+    fact = event.changed or event.when
+    return f"{event.status}-{hashlib.sha256(fact.quote.encode('utf-8')).hexdigest()[:8]}"
+
+
+def corrections(b: Briefing, events: Iterable[EventCard], subs: Iterable[Subscription], now: dt.datetime,
+                default: ZoneInfo | None = None) -> list[Post]:
+    """One correction post per active subscription to `b` and changed event, due `now`."""
+    found: list[Post] = []
+    for sub in subs:
+        if not sub.active or sub.deck != b.deck.id:
+            continue
+        zone, reader = zones(b, sub, default)
+        found.extend(Post(sub.id, sub.chat, CORRECTION, e.id, occurrence(e), correction_label(e), now,
+                          now + CORRECTION_WITHIN, zone, reader, sub.language or ENGLISH) for e in events)
+    return found
 
 
 def verdict(post: Post, now: dt.datetime, superseded: bool = False) -> Verdict:

@@ -8,8 +8,8 @@ migrations, so an upgraded image keeps every row.
 
 from bot.store.engine import StoreURLError, async_url, default_url
 from bot.store.ledger import Ledger
-from bot.store.records import ChatChoices, Claim, Entry, Subscription
+from bot.store.records import ChatChoices, Claim, Entry, Follow, Subscription
 from bot.store.store import Store, open_store
 
-__all__ = ["ChatChoices", "Claim", "Entry", "Ledger", "Store", "StoreURLError", "Subscription", "async_url",
-           "default_url", "open_store"]
+__all__ = ["ChatChoices", "Claim", "Entry", "Follow", "Ledger", "Store", "StoreURLError", "Subscription",
+           "async_url", "default_url", "open_store"]

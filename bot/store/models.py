@@ -1,6 +1,6 @@
-"""The tables: chat settings, subscriptions, the delivery ledger, unanswered questions, the
-generation of the decks every replica should serve, the inbound deliveries taken, and one write
-probe per replica (readiness). Nothing else is persisted.
+"""The tables: chat settings, subscriptions, the chats that follow every story, the delivery
+ledger, unanswered questions, the generation of the decks every replica should serve, the inbound
+deliveries taken, and one write probe per replica (readiness). Nothing else is persisted.
 
 The schedule itself is derived (bot/scheduling/planning.py); these rows are all it is derived from, plus
 the ledger that records what was claimed, sent, skipped or failed.
@@ -101,6 +101,28 @@ class SubscriptionRow(Base):
         UniqueConstraint("platform", "chat_id", "thread_id", "deck", name="uq_subscriptions_chat_deck"),
         Index("ix_subscriptions_active", "active"),
     )
+
+
+class FollowRow(Base):
+    """A chat (or topic) that follows every story, also those added later, with the preferences each
+    new story's subscription gets. Its subscriptions are ordinary rows; this only adds new ones."""
+
+    __tablename__ = "follows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    thread_id: Mapped[str] = mapped_column(String(64), default="")
+    chat_kind: Mapped[str] = mapped_column(String(16), default="private")
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    offsets: Mapped[str | None] = mapped_column(String(200))
+    remind_at: Mapped[str] = mapped_column(String(5), default="09:00")
+    daily_at: Mapped[str | None] = mapped_column(String(5))
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "thread_id", name="uq_follows_chat"),)
 
 
 class DeliveryRow(Base):

@@ -47,6 +47,15 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class Follow:
+    """A chat (or topic) that follows every story: what each new story's subscription gets."""
+
+    chat: ChatRef
+    wanted: Preferences
+    language: str | None = None  # the language the choice was made in
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """The right to send one post: held by exactly one process until marked or released."""
 

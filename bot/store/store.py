@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing, create_engine, migrate
+from bot.store.follows import Follows, forget_chat, move_follows
 from bot.store.inbound import InboundLog
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, SubscriptionRow, WriteProbeRow
@@ -64,6 +65,7 @@ class Store:
         self.questions = Questions(self.sessions, self.writing)
         self.reloads = Reloads(self.sessions, self.writing)
         self.inbound = InboundLog(engine.dialect.name, self.writing)
+        self.follows = Follows(self.sessions, engine.dialect.name, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -183,6 +185,10 @@ class Store:
             where.append(SubscriptionRow.id.in_(list(ids)))
         return await self._select(*where)
 
+    async def subscriptions_to(self, deck: str) -> list[Subscription]:
+        """The active subscriptions to one story (whom a correction of it reaches)."""
+        return await self._select(SubscriptionRow.active.is_(True), SubscriptionRow.deck == deck)
+
     async def subscriptions_of(self, platform: str, chat_id: str | None = None) -> list[Subscription]:
         """Every subscription of a platform (or of one chat there), active and stopped."""
         where = [SubscriptionRow.platform == platform]
@@ -205,7 +211,9 @@ class Store:
                        SubscriptionRow.active.is_(True))
                 .values(active=False, stopped_reason=reason[:200], updated_at=now)
                 .returning(SubscriptionRow.id))
-            return list(found.scalars())
+            stopped = list(found.scalars())
+            await forget_chat(session, platform, chat_id)
+            return stopped
 
     async def move_chat(self, platform: str, old_id: str, new_id: str, now: dt.datetime) -> list[int]:
         """The chat now lives at `new_id`: its subscriptions and settings follow; returns the ids moved.
@@ -227,6 +235,7 @@ class Store:
                     moved.append(row.id)
                 row.updated_at = now
             await self._move_settings(session, platform, old_id, new_id, now)
+            await move_follows(session, platform, old_id, new_id, now)
             return moved
 
     async def _move_settings(self, session: AsyncSession, platform: str, old_id: str, new_id: str,

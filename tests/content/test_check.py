@@ -179,3 +179,19 @@ def test_broken_yaml_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     found = problems(tmp_path)
     assert found[0].startswith("deck broken: cannot read broken.yaml:")
+
+
+def test_a_postponement_is_checked_against_the_article_like_every_quote(tmp_path: Path) -> None:
+    def postpone(raw: dict[str, Any]) -> None:
+        event(raw, "istanbul-talks").update(status="postponed", changed={
+            "text": "The talks were postponed.", "quote": "the talks have been postponed"})
+
+    found = problems(write_deck(tmp_path / "decks", postpone))
+    assert any("istanbul-talks" in p and "changed.quote" in p and "quote not found verbatim" in p for p in found)
+
+
+def test_a_postponement_without_the_articles_words_is_refused(tmp_path: Path) -> None:
+    def postpone(raw: dict[str, Any]) -> None:
+        event(raw, "istanbul-talks")["status"] = "postponed"
+
+    assert any("status 'postponed' needs `changed`" in p for p in problems(write_deck(tmp_path / "decks", postpone)))

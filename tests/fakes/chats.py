@@ -20,9 +20,8 @@ class FixedChats:
     languages: dict[str, str] = field(default_factory=dict)  # by chat key
     subs: list[SubscriptionSummary] = field(default_factory=list)
     platforms_asked: list[str] = field(default_factory=list)
-    deck: str = "istanbul-talks-2025"  # the story reminders come from
 
-    async def settings(self, chat: ChatRef) -> ChatSettings:
+    async def settings(self, chat: ChatRef, *, deck: str | None = None) -> ChatSettings:
         return ChatSettings(timezone=self.zones.get(chat.key), language=self.languages.get(chat.key))
 
     async def timezone(self, chat: ChatRef) -> str | None:
@@ -44,18 +43,25 @@ class FixedChats:
         self.platforms_asked.append(platform)
         return self.subs
 
-    async def upcoming(self, chat: ChatRef, limit: int) -> list[UpcomingPost]:
+    async def upcoming(self, chat: ChatRef, limit: int, *, deck: str | None = None) -> list[UpcomingPost]:
         return []
 
     async def subscribe(self, chat: ChatRef, offsets: tuple[str, ...] | None,
-                        remind_at: dt.time | None) -> ChatSettings:
+                        remind_at: dt.time | None, *, deck: str | None = None) -> ChatSettings:
         raise AssertionError("FixedChats takes no changes")
 
-    async def unsubscribe(self, chat: ChatRef) -> bool:
+    async def subscribe_all(self, chat: ChatRef, offsets: tuple[str, ...] | None,
+                            remind_at: dt.time | None, *, deck: str | None = None) -> ChatSettings:
+        raise AssertionError("FixedChats takes no changes")
+
+    async def unsubscribe(self, chat: ChatRef, *, deck: str | None = None) -> bool:
+        raise AssertionError("FixedChats takes no changes")
+
+    async def unsubscribe_all(self, chat: ChatRef) -> bool:
         raise AssertionError("FixedChats takes no changes")
 
     async def set_timezone(self, chat: ChatRef, zone: str | None) -> ChatSettings:
         raise AssertionError("FixedChats takes no changes")
 
-    async def set_daily(self, chat: ChatRef, at: dt.time | None) -> ChatSettings:
+    async def set_daily(self, chat: ChatRef, at: dt.time | None, *, deck: str | None = None) -> ChatSettings:
         raise AssertionError("FixedChats takes no changes")

@@ -31,6 +31,4 @@ def stories(drafted: Newsroom) -> Library:
 
 @pytest.fixture
 def newsroom_service(stories: Library, clock: FixedClock, chat_store: Store) -> BriefingService:
-    posting = stories.stories.get(ISTANBUL)
-    assert posting is not None
-    return BriefingService(stories, clock, chats=StoreChats(chat_store, posting, clock))
+    return BriefingService(stories, clock, chats=StoreChats(chat_store, stories, clock, default=ISTANBUL))

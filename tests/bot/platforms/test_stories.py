@@ -74,13 +74,13 @@ async def test_a_story_that_is_no_longer_served_gives_way_to_the_default(
     assert (await ask(moving, "/when")).title == "Second round of Russia-Ukraine talks in Istanbul"
 
 
-async def test_subscribing_says_which_story_the_reminders_come_from(newsroom_service: BriefingService) -> None:
+async def test_subscribing_subscribes_the_chat_to_its_own_story(newsroom_service: BriefingService) -> None:
     await ask(newsroom_service, f"/story {REYKJAVIK}")
     reply = await ask(newsroom_service, "/subscribe")
     assert reply.title == "Subscribed"
-    assert reply.sections[0].text == ("Reminders and daily posts come from the story "
-                                      "“Russia-Ukraine talks in Istanbul”.")
-    assert "Second round of Russia-Ukraine talks in Istanbul" in reply.plain_text()
+    assert "Countdown reminders for Summit in Reykjavik" in reply.plain_text()
+    assert "Russia-Ukraine" not in reply.plain_text()
+    assert "Summit in Reykjavik" in (await ask(newsroom_service, "/settings")).plain_text()
 
 
 async def test_inline_offers_the_chats_story_and_then_the_others(newsroom_service: BriefingService,

@@ -81,6 +81,7 @@ async def test_sighup_serves_an_added_and_a_changed_deck_and_refuses_a_broken_on
     assert "Strike in Copenhagen" not in await ask(running, "/stories")
     await ask(running, f"/story {REYKJAVIK}")
     assert "Tuesday 17 November 2026" in await ask(running, "/when")
+    assert (await ask(running, "/subscribe")).startswith("Subscribed")
     portland_before = await ask(running, f"in {PORTLAND} who whitfield")
     edit(served, newsroom)
     with caplog.at_level(logging.INFO, logger="briefing.decks"):
@@ -98,6 +99,15 @@ async def test_sighup_serves_an_added_and_a_changed_deck_and_refuses_a_broken_on
     assert "why=SIGHUP" in caplog.text and "added=1 changed=1 removed=0" in caplog.text
     metrics = (await running.metrics.render()).decode()
     assert "briefing_decks_served 4.0" in metrics and "briefing_decks_refused 1.0" in metrics
+    assert running.store is not None  # the moved summit: one correction to the subscribed reader
+
+    async def corrected() -> bool:
+        return any(e.status == "sent" for e in await running.store.ledger.history()) if running.store else False
+
+    await eventually(corrected, "the correction sent")
+    [entry] = await running.store.ledger.history()
+    assert entry.post_key.startswith("correction:reykjavik-summit@2026-11-19T10:00:scheduled-")
+    assert entry.sent_to == f"telegram:{READER.chat_id}"
 
 
 async def test_briefing_bot_reload_reaches_the_running_bot_through_the_database(
@@ -144,6 +154,7 @@ async def test_two_replicas_on_postgresql_converge_on_the_reloaded_decks(
 
     assert (await ask(0, f"story {REYKJAVIK}")).startswith("Following: Summit in Reykjavik")
     assert "Tuesday 17 November 2026" in await ask(1, "when")  # the channel's story, chosen on the other
+    assert "Subscribed" in await ask(1, "subscribe")
     edit(served, newsroom)
     reload = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "reload", cwd=ROOT, stdout=asyncio.subprocess.PIPE,
@@ -156,6 +167,17 @@ async def test_two_replicas_on_postgresql_converge_on_the_reloaded_decks(
         refused = await bot.wait_log(lambda e: e.get("event") == "deck" and "refused" in e["message"],
                                      within=5, what="the refusal")
         assert f"file={PORTLAND}.yaml" in refused["message"] and "quote not found verbatim" in refused["message"]
+
+    def corrections() -> list[str]:
+        return [m.text for m in slack.messages_in(CHANNEL, ephemeral=False) if m.text.startswith("Correction")]
+
+    async def corrected() -> bool:
+        return bool(corrections())
+
+    await eventually(corrected, "the correction of the moved summit")
+    await asyncio.sleep(1)  # time for a second copy, if one were coming
+    [correction] = corrections()  # both replicas reloaded the change; one sent it
+    assert "Summit in Reykjavik is now on Thursday 19 November 2026, 10:00" in correction
     digests = set()
     for base in bases:
         metrics = await get_text(f"{base}/metrics")

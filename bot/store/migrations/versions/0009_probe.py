@@ -1,7 +1,7 @@
 """Write probes: one row per replica that /readyz rewrites to see that the database takes writes.
 
 Revision ID: 0009_probe
-Revises: 0006_language
+Revises: 0008_follow
 Create Date: 2025-06-05
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from bot.store.models import UTCDateTime
 
 revision = "0009_probe"
-down_revision = "0006_language"
+down_revision = "0008_follow"
 branch_labels = None
 depends_on = None
 
