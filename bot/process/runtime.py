@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import random
 import signal
@@ -36,7 +37,7 @@ from bot.process.metrics import Metrics
 from bot.process.reloading import Reloader
 from bot.scheduling.chats import StoreChats
 from bot.scheduling.delivery import DEFAULT_POLICY, Policy
-from bot.scheduling.pacing import Pacer
+from bot.scheduling.pacing import Pacer, rules
 from bot.scheduling.scheduler import Scheduler
 from bot.store import Store, StoreURLError, default_url, open_store
 from content.library import DIGEST_SHOWN, Library, Reloaded, library_of
@@ -243,9 +244,10 @@ class Runtime:
             dedupe=Dedupe(store.inbound, ttl=s.delivery_ttl), language=s.lang)
         self.adapters = self._adapters(service, chats)
         await self._connect()
-        self.scheduler = Scheduler(store, posting, self.clock, self.adapters, chats=chats,
-                                   default_zone=s.zone, pacer=self.pacer, policy=self.policy,
-                                   owner=s.replica, observers=(self.metrics.observe_delivery,))
+        self.scheduler = Scheduler(store, self.library, self.clock, self.adapters, chats=chats,
+                                   default_zone=s.zone, pacer=self.pacer or Pacer(rules(s.telegram_rate, s.slack_rate)),
+                                   policy=self.policy, owner=s.replica, lease=dt.timedelta(seconds=s.sender_lease),
+                                   observers=(self.metrics.observe_delivery,))
         await self.scheduler.start()
         await self._watch_decks(store)
         if self.serve_http:
@@ -275,6 +277,8 @@ class Runtime:
 
     async def _reloaded(self, loaded: Reloaded) -> None:
         self.metrics.observe_decks(loaded, self.reloader.generation if self.reloader else 0)
+        if loaded.changes and self.scheduler is not None:  # posts come from every deck served: plan again
+            await self.scheduler.decks_changed()
 
     async def _open_store(self) -> Store:
         s = self.settings

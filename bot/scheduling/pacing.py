@@ -50,6 +50,13 @@ SLACK = Rules(None, {"*": Limit(1, 1.0)})
 DEFAULT_RULES: Mapping[str, Rules] = {"telegram": TELEGRAM, "slack": SLACK}
 
 
+def rules(telegram_rate: int = 30, slack_rate: int | None = None) -> Mapping[str, Rules]:
+    """The platforms' rules with the overall rates a bot token is allowed (BRIEFING_TELEGRAM_RATE,
+    BRIEFING_SLACK_RATE): messages a second, evenly spaced."""
+    return {"telegram": Rules(Limit.spaced(telegram_rate), TELEGRAM.per_chat),
+            "slack": Rules(Limit.spaced(slack_rate) if slack_rate else None, SLACK.per_chat)}
+
+
 class Window:
     """The last `count` reservations of one limit, oldest first."""
 

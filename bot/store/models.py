@@ -177,3 +177,19 @@ class InboundRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_inbound_deliveries_expires_at", "expires_at"),)
+
+
+class SenderLeaseRow(Base):
+    """Which replica sends a platform's scheduled posts, until when: one row per platform.
+
+    The holder renews `expires_at` every few seconds; when it stops (dead, cut off), another
+    replica takes the row over once it has expired. The limits of a bot token are the platform's,
+    not a process's: one sender keeps a fan-out inside them.
+    """
+
+    __tablename__ = "sender_leases"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
