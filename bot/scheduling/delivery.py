@@ -178,6 +178,7 @@ class Delivery:
         self.closing = False
         self._slots = asyncio.Semaphore(policy.concurrency)
         self.marks = Marks(store)
+        self._held: dict[int, Claim] = {}  # claimed in a batch, their sender not started yet
         self._unsettled: list[Claim] = []  # claims that could not be handed back: retried with the posts
         self._renders: dict[tuple[object, ...], object] = {}
         self._render_second = -1
@@ -358,19 +359,24 @@ class Delivery:
         """
         counts: dict[str, int] = {}
         running: set[asyncio.Task[str]] = set()
+        started: list[asyncio.Task[str]] = []  # the caller's page at most
         for start in range(0, len(posts), self.policy.batch):
             if self.closing:
                 break
-            for outcome in await self._batch(posts[start:start + self.policy.batch], moot, running):
+            for outcome in await self._batch(posts[start:start + self.policy.batch], moot, running, started):
                 counts[outcome] = counts.get(outcome, 0) + 1
             while len(running) > self.policy.batch // 2:
                 await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-        for done in await asyncio.gather(*running, return_exceptions=True):
-            outcome = done if isinstance(done, str) else "failed"
+        sends = list(started)
+        if running:  # wait, not gather: a cancelled fan-out must leave its sends to the drain
+            await asyncio.wait(running)
+        for task in sends:
+            outcome = task.result() if not task.cancelled() and task.exception() is None else "interrupted"
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
-    async def _batch(self, posts: list[Post], moot: bool, running: set[asyncio.Task[str]]) -> list[str]:
+    async def _batch(self, posts: list[Post], moot: bool, running: set[asyncio.Task[str]],
+                     started: list[asyncio.Task[str]]) -> list[str]:
         """Skip what is too late, claim the rest in one transaction and start their sends;
         the outcomes known at once (the sends' come from `running`)."""
         now, at = self.clock.now(), real_now()
@@ -402,18 +408,22 @@ class Delivery:
                 outcomes.append("taken")
                 self._observe_all([post], "taken")
                 continue
+            self._held[claim.id] = claim
             task = asyncio.ensure_future(self._one_claimed(post, claim))
+            self._tasks[task] = "waiting"
             running.add(task)
+            started.append(task)
             task.add_done_callback(running.discard)
         return outcomes + ["skipped"] * len(late)
 
     async def _one_claimed(self, post: Post, claim: Claim) -> str:
         started = time.perf_counter()
         task = asyncio.current_task()
-        if task is not None:
-            self._tasks[task] = "waiting"
         try:
             async with self._slots:
+                if self.closing:
+                    return "interrupted"  # the drain hands its claim back
+                self._held.pop(claim.id, None)  # from here on, its own sender settles it
                 outcome = await self._claimed(post, claim, self.adapters[post.chat.platform])
         finally:
             if task is not None:
@@ -456,6 +466,15 @@ class Delivery:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*pending, return_exceptions=True)
         await self.marks.flush(min(timeout, 2.0))
+        if self._held:  # claimed in a batch, never started: pending again for the next sender
+            held, self._held = list(self._held.values()), {}
+            try:
+                await self.store.ledger.release_many(held, "shut down before its turn", real_now())
+            except Exception as exc:
+                if not store_error(exc):
+                    raise
+                log.warning("ledger claims_not_handed_back=%d (%s): the next sender recovers them", len(held),
+                            type(exc).__name__)
 
     async def idle(self) -> None:
         """Wait until no post is in flight (tests, and replay of a fan-out)."""

@@ -40,6 +40,7 @@ import dataclasses
 import datetime as dt
 import logging
 import socket
+import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -56,13 +57,14 @@ from bot.scheduling.delivery import (
     Delivery,
     DeliveryObserver,
     Policy,
+    is_open,
     real_now,
     store_error,
 )
 from bot.scheduling.pacing import Pacer
 from bot.scheduling.planning import Post, plan, superseded
 from bot.scheduling.sender import SenderLease
-from bot.store import Store
+from bot.store import Store, Subscription
 from bot.store.audience import Shape, shape_of
 from content.library import Library, library_of
 from content.loader import Briefing
@@ -73,8 +75,9 @@ from handlers.i18n import ENGLISH
 log = logging.getLogger("briefing.scheduler")
 
 REFRESH_JOB = "plan:refresh"
-PAGE = 500  # recipients read at once when a post falls due
-_YIELD_EVERY = 16  # shapes planned between two yields to the loop
+PAGE = 200  # recipients read at once when a post falls due (a page is converted on the loop)
+_YIELD_EVERY = 4  # shapes planned between two yields to the loop
+_TICK = dt.timedelta(seconds=1)
 
 Planned = list[tuple[Shape, Post]]  # the posts due at one moment: one per shape, for no chat yet
 
@@ -125,9 +128,13 @@ class Scheduler:
         # Late jobs must still run: the delivery decides whether a late post makes sense.
         self._aps = AsyncIOScheduler(timezone=dt.UTC, job_defaults={
             "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
+        self.watch_every = max(lease.total_seconds() / 3, 0.5)
+        self._signature: tuple[object, ...] = ()
+        self._planned_at = 0.0
         self._shapes: set[Shape] = set()
         self._moments: dict[dt.datetime, Planned] = {}
         self._background: set[asyncio.Task[object]] = set()
+        self._watcher: asyncio.Task[object] | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -154,25 +161,47 @@ class Scheduler:
                           id=REFRESH_JOB, replace_existing=True)
         await self.rebuild()
         await self.sender.start()
+        self._watcher = self._spawn(self._watch())
         log.info("scheduler started owner=%s shapes=%d jobs=%d next=%s sending=%s", self.owner,
                  len(self._shapes), self.job_count(), self.next_run_time(), ",".join(self.sender.held()) or "-")
 
-    async def rebuild(self) -> None:
-        """The jobs of every shape from the plan (a grouped query, then a few small plans)."""
+    async def rebuild(self) -> set[Shape]:
+        """The jobs of every shape from the plan (a grouped query, then a few small plans); the
+        shapes not planned before."""
         async with self._lock:
             try:
+                signature = await self.store.audience.signature()
                 shapes = await self.store.audience.shapes(list(self.delivery.adapters))
             except Exception as exc:
                 if not store_error(exc):
                     raise
                 log.warning("plan not refreshed: database unavailable (%s); the jobs planned stay",
                             type(exc).__name__)
-                return
+                return set()
             now = self.clock.now()
             moments: dict[dt.datetime, Planned] = {}
             await self._plan_into(moments, shapes, now)
-            self._shapes = set(shapes)
+            new = set(shapes) - self._shapes
+            self._shapes, self._signature = set(shapes), signature
+            self._planned_at = time.monotonic()
             self._replace(moments)
+            return new
+
+    async def _watch(self) -> None:
+        """Plan again when another replica changed subscriptions (a reader's command answered there),
+        and send at once what a new shape has already due."""
+        while True:
+            await asyncio.sleep(self.watch_every)
+            try:
+                changed = await self.store.audience.signature() != self._signature
+            except Exception as exc:
+                if not store_error(exc):
+                    raise
+                continue
+            if changed:
+                new = await self.rebuild()
+                if new and self.sender.held():
+                    await self.catch_up(shapes=new)
 
     async def refresh_chat(self, chat: ChatRef) -> None:
         """Plan the shapes a chat's change brought that no other chat has yet (others need nothing:
@@ -216,8 +245,8 @@ class Scheduler:
 
     async def idle(self) -> None:
         """Wait until the catch-up and every post under way have finished (tests, benchmarks)."""
-        while self._background or self.delivery.in_flight:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        while (work := self._background - {self._watcher}) or self.delivery.in_flight:
+            await asyncio.gather(*work, return_exceptions=True)
             await self.delivery.idle()
 
     def next_run_time(self) -> dt.datetime | None:
@@ -308,8 +337,7 @@ class Scheduler:
             if not page:
                 break
             after, failures = page[-1].id, 0
-            posts = [dataclasses.replace(template, subscription_id=s.id, chat=s.chat,
-                                         language=s.language or ENGLISH) for s in page]
+            posts = [_for(template, s) for s in page]
             for outcome, n in (await self.delivery.deliver_many(posts, moot=moot)).items():
                 counts[outcome] = counts.get(outcome, 0) + n
         return counts
@@ -320,25 +348,75 @@ class Scheduler:
         log.warning("delivery retry_in=%.1fs %s", delay, why)
         await asyncio.sleep(delay)
 
-    async def catch_up(self, platform: str | None = None, among: list[int] | None = None) -> dict[str, int]:
+    async def catch_up(self, platform: str | None = None, *, among: list[int] | None = None,
+                       shapes: set[Shape] | None = None) -> dict[str, int]:
         """Posts that fell due within `lookback` and are still open: late if they still make sense,
         else skipped. Of several missed posts of one series only the latest can still be sent.
-        `among`: only these subscriptions' posts."""
-        now = self.clock.now()
+
+        One pass over the platform's subscriptions in pages (`among` them, of `shapes`, when given),
+        each page's ledger rows read at once; posts deferred by an error are tried again shortly.
+        """
         total: dict[str, int] = {}
-        for shape in sorted(self._shapes, key=repr):
-            if platform not in (None, shape.platform):
-                continue
-            missed = [p for p in self._plan(shape, now - self.lookback, now + dt.timedelta(seconds=1))
-                      if p.due <= now]
-            moot = superseded(missed, now)
-            for template in missed:
-                done = await self.fan_out(shape, template, moot=template in moot, among=among)
-                for outcome, n in done.items():
+        for name in [platform] if platform is not None else self.sender.held():
+            for attempt in range(10_000):  # bounded: each pass ends, and posts turn too late
+                counts = await self._catch_up_pass(name, among, shapes)
+                for outcome, n in counts.items():
                     total[outcome] = total.get(outcome, 0) + n
+                if not counts.get("deferred") or self.delivery.closing or not self.sender.holds(name):
+                    break
+                await self._wait(attempt, f"catch-up posts deferred={counts['deferred']}")
         if total:
-            log.info("catch-up platform=%s %s", platform or "all", " ".join(f"{k}={v}" for k, v in sorted(total.items())))
+            log.info("catch-up platform=%s %s", platform or "all",
+                     " ".join(f"{k}={v}" for k, v in sorted(total.items())))
         return total
+
+    async def _catch_up_pass(self, platform: str, among: list[int] | None,
+                             shapes: set[Shape] | None) -> dict[str, int]:
+        now = self.clock.now()
+        missed: dict[Shape, tuple[list[Post], set[Post]]] = {}
+        counts: dict[str, int] = {}
+        after, failures = 0, 0
+        while not self.delivery.closing and self.sender.holds(platform):
+            try:
+                page = await self.store.audience.active(platform, after=after, limit=self.page, among=among)
+                due, moot = await self._missed(page, now, missed, shapes)
+                ids = sorted({p.subscription_id for p in due + moot})
+                entries = await self.store.ledger.entries(ids, due_from=now - self.lookback) if ids else {}
+            except Exception as exc:
+                if not store_error(exc):
+                    raise
+                await self._wait(failures, f"catch-up cannot read ({type(exc).__name__})")
+                failures += 1
+                continue
+            if not page:
+                break
+            after, failures = page[-1].id, 0
+            for posts, is_moot in ((moot, True), (due, False)):
+                still = [p for p in posts if is_open(entries.get((p.subscription_id, p.key)))]
+                for outcome, n in (await self.delivery.deliver_many(still, moot=is_moot)).items():
+                    counts[outcome] = counts.get(outcome, 0) + n
+        return counts
+
+    async def _missed(self, page: list[Subscription], now: dt.datetime,
+                missed: dict[Shape, tuple[list[Post], set[Post]]],
+                shapes: set[Shape] | None) -> tuple[list[Post], list[Post]]:
+        """The page's posts that fell due by `now`: those to send, and those a later one made moot."""
+        due: list[Post] = []
+        moot: list[Post] = []
+        for sub in page:
+            shape = shape_of(sub)
+            if shapes is not None and shape not in shapes:
+                continue
+            if shape not in missed:
+                past = [p for p in self._plan(shape, now - self.lookback, now + _TICK) if p.due <= now]
+                missed[shape] = past, superseded(past, now)
+                if len(missed) % _YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
+            past, moots = missed[shape]
+            for template in past:
+                if sub.since <= template.due:
+                    (moot if template in moots else due).append(_for(template, sub))
+        return due, moot
 
     async def _gained(self, platform: str) -> None:
         self._spawn(self._take_over(platform))
@@ -360,17 +438,25 @@ class Scheduler:
                 await self._wait(attempt, f"claims not recovered yet ({type(exc).__name__})")
         if recovered:
             log.warning("ledger claims_recovered=%d platform=%s: their posts are sent again", recovered, platform)
+        if time.monotonic() - self._planned_at > 1.0:  # the plan as of now (not just made at start-up)
+            await self.rebuild()
         await self.catch_up(platform)
 
-    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> asyncio.Task[object]:
         task: asyncio.Task[object] = asyncio.ensure_future(work)
         self._background.add(task)
         task.add_done_callback(self._done)
+        return task
 
     def _done(self, task: asyncio.Task[object]) -> None:
         self._background.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("scheduled work failed", exc_info=task.exception())
+
+
+def _for(template: Post, sub: Subscription) -> Post:
+    """A shape's post for one of its subscriptions."""
+    return dataclasses.replace(template, subscription_id=sub.id, chat=sub.chat, language=sub.language or ENGLISH)
 
 
 def _job_id(moment: dt.datetime) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -97,6 +98,28 @@ class Audience:
                  .order_by(SubscriptionRow.id).limit(limit))
         if among is not None:
             query = query.where(SubscriptionRow.id.in_(list(among)))
+        return await self._records(query)
+
+    async def active(self, platform: str, *, after: int = 0, limit: int = 500,
+                     among: Sequence[int] | None = None) -> list[Subscription]:
+        """The next `limit` active subscriptions of `platform` (ids above `after`), whatever their shape."""
+        query = (select(SubscriptionRow, ChatSettingsRow).outerjoin(ChatSettingsRow, _settings)
+                 .where(SubscriptionRow.active.is_(True), SubscriptionRow.platform == platform,
+                        SubscriptionRow.id > after)
+                 .order_by(SubscriptionRow.id).limit(limit))
+        if among is not None:
+            query = query.where(SubscriptionRow.id.in_(list(among)))
+        return await self._records(query)
+
+    async def signature(self) -> tuple[object, ...]:
+        """Changes when any subscription or chat setting changes (a cheap look for other replicas' changes)."""
+        s, c = SubscriptionRow, ChatSettingsRow
+        async with self.sessions() as session:
+            subs = (await session.execute(select(func.count(), func.max(s.updated_at), func.max(s.id)))).one()
+            chats = (await session.execute(select(func.count(), func.max(c.updated_at)))).one()
+        return (*subs, *chats)
+
+    async def _records(self, query: Any) -> list[Subscription]:
         async with self.sessions() as session:
             found = (await session.execute(query)).all()
         return [self.record(row, ChatChoices(settings.timezone, settings.story, settings.language)

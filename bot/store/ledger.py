@@ -124,6 +124,18 @@ class Ledger:
                 .returning(DeliveryRow.id))
             return {int(i) for i in done.scalars()}
 
+    async def release_many(self, claims: Sequence[Claim], reason: str, now: dt.datetime) -> int:
+        """Hand a batch of claims back as pending (a shutdown before their turn came)."""
+        if not claims:
+            return 0
+        async with self.writing.core() as conn:
+            return _changed(await conn.execute(
+                update(DeliveryRow)
+                .where(tuple_(DeliveryRow.id, DeliveryRow.claim_token).in_([(c.id, c.token) for c in claims]),
+                       DeliveryRow.status == "claimed")
+                .values(status="pending", reason=reason[:_REASON_MAX], owner=None, claim_token=None,
+                        claimed_at=None, updated_at=now)))
+
     async def skip_many(self, posts: Sequence[PostRef], reason: str, now: dt.datetime) -> int:
         """Record a batch of posts as not to be sent (too late, superseded); how many were recorded."""
         if not posts:

@@ -72,7 +72,8 @@ class ChatSettingsRow(Base):
     language: Mapped[str | None] = mapped_column(String(8))  # chosen with /language; NULL: each reader's
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_chat_settings_chat"),)
+    __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_chat_settings_chat"),
+                      Index("ix_chat_settings_updated_at", "updated_at"))
 
 
 class SubscriptionRow(Base):
@@ -100,6 +101,7 @@ class SubscriptionRow(Base):
     __table_args__ = (
         UniqueConstraint("platform", "chat_id", "thread_id", "deck", name="uq_subscriptions_chat_deck"),
         Index("ix_subscriptions_active", "active"),
+        Index("ix_subscriptions_updated_at", "updated_at"),  # replicas look for each other's changes
     )
 
 

@@ -1,4 +1,5 @@
-"""One sender per platform: a lease row each, renewed by the replica that sends.
+"""One sender per platform: a lease row each, renewed by the replica that sends; indexes to notice
+changed subscriptions.
 
 Revision ID: 0007_sending
 Revises: 0006_language
@@ -27,7 +28,12 @@ def upgrade() -> None:
         sa.Column("acquired_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("platform", name="pk_sender_leases"),
     )
+    # The sender notices subscriptions changed on other replicas by their newest change.
+    op.create_index("ix_subscriptions_updated_at", "subscriptions", ["updated_at"])
+    op.create_index("ix_chat_settings_updated_at", "chat_settings", ["updated_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_chat_settings_updated_at", "chat_settings")
+    op.drop_index("ix_subscriptions_updated_at", "subscriptions")
     op.drop_table("sender_leases")
