@@ -6,8 +6,8 @@
 The whole path is real: APScheduler jobs from the plan, the SQLite ledger (claim, mark), the
 pacer, ptb's Application sending to the fake Telegram on 127.0.0.1 (in a process of its own,
 as Telegram is), which answers 429 beyond `--rate` messages a second. The pacer is given that
-rate less 3% (evenly spaced), as it is given Telegram's 30/s in production; ptb's own rate
-limiter is switched off so the pacer alone paces.
+rate (BRIEFING_TELEGRAM_RATE), which it spaces evenly 3% under it, as Telegram's 30/s in
+production; ptb's own rate limiter is switched off so the pacer alone paces.
 
 Prints achieved / allowed rate (target >= 0.95), the 429s seen, duplicates and misses (target 0
 and 0, counted by the fake), and the bot process's peak memory.
@@ -44,7 +44,7 @@ from bot.platforms.telegram import TelegramAdapter
 from bot.platforms.telegram.render import render
 from bot.scheduling.chats import StoreChats
 from bot.scheduling.delivery import Policy
-from bot.scheduling.pacing import Limit, Pacer, Rules
+from bot.scheduling.pacing import Pacer, rules
 from bot.scheduling.scheduler import Scheduler, scheduling
 from bot.store import Store, default_url, open_store
 from bot.store.models import SubscriptionRow
@@ -90,7 +90,8 @@ async def serve_fake(chats: int, rate: int) -> None:
         print(json.dumps({"per_chat": Counter(str(c.args["chat_id"]) for c in sends),
                           "first": sends[0].at if sends else 0.0, "last": sends[-1].at if sends else 0.0,
                           "sent": len(sends), "rate_limited": tg.rate_limited, "bare_sent": len(bare),
-                          "bare_first": bare[0].at if bare else 0.0, "bare_last": bare[-1].at if bare else 0.0}),
+                          "bare_first": bare[0].at if bare else 0.0,
+                          "bare_last": bare[-1].at if bare else 0.0}),
               flush=True)
 
 
@@ -116,7 +117,8 @@ async def bare_loop(where: dict[str, Any], chats: int, concurrency: int, text: s
         await asyncio.gather(*(worker() for _ in range(concurrency)))
 
 
-async def run(chats: int, rate: int, concurrency: int, data: Path, *, ceiling: bool = False) -> dict[str, float]:
+async def run(chats: int, rate: int, concurrency: int, data: Path, *,
+              ceiling: bool = False) -> dict[str, float]:
     briefing = load_all()[0]
     store = await open_store(default_url(data))
     await subscribe(store, chats, briefing.deck.id)
@@ -127,11 +129,9 @@ async def run(chats: int, rate: int, concurrency: int, data: Path, *, ceiling: b
     adapter = TelegramAdapter(BriefingService(briefing, clock, chats=chat_service), token=where["token"],
                               base_url=where["base_url"], events=chat_service, rate_limiter=unlimited)
     await adapter.start()
-    # 3% under the limit (room for the jitter between a request leaving and arriving), evenly
-    # spaced; the pacer's gate lets a post that woke a little late keep its slot.
-    pacer = Pacer({"telegram": Rules(Limit.spaced(round(rate * 0.97)), {"private": Limit(1, 1.0)})})
-    if ceiling:
-        pacer = Pacer({"telegram": Rules(Limit.spaced(UNLIMITED), {"private": Limit(1, 1.0)})})
+    # The engine's own rules for a token allowed `rate` a second (BRIEFING_TELEGRAM_RATE): evenly
+    # spaced 3% under it; the pacer's gate lets a post that woke a little late keep its slot.
+    pacer = Pacer(rules(telegram_rate=rate if not ceiling else UNLIMITED))
     scheduler = Scheduler(store, briefing, clock, {"telegram": adapter}, chats=chat_service, pacer=pacer,
                           policy=Policy(concurrency=concurrency), owner="bench")
     # What a long-running bot does after start-up: what exists now lives on, so the collector

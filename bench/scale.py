@@ -44,8 +44,9 @@ ZONES = ["Europe/Istanbul", "Europe/Kyiv", "Europe/Moscow", "Europe/London", "Eu
          "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto", "America/Sao_Paulo",
          "America/Mexico_City", "Asia/Tokyo", "Asia/Seoul", "Asia/Shanghai", "Asia/Singapore", "Asia/Kolkata",
          "Asia/Dubai", "Asia/Tbilisi", "Asia/Almaty", "Asia/Jerusalem", "Australia/Sydney", "Australia/Perth",
-         "Pacific/Auckland", "Africa/Cairo", "Africa/Lagos", "Africa/Nairobi", "Europe/Vilnius", "Europe/Riga",
-         "Europe/Tallinn", "Europe/Prague", "Europe/Vienna", "Europe/Bucharest", "Europe/Sofia", "Europe/Athens"]
+         "Pacific/Auckland", "Africa/Cairo", "Africa/Lagos", "Africa/Nairobi", "Europe/Vilnius",
+         "Europe/Riga", "Europe/Tallinn", "Europe/Prague", "Europe/Vienna", "Europe/Bucharest",
+         "Europe/Sofia", "Europe/Athens"]
 TIMES = ["09:00", "08:00", "18:30"]
 CHUNK = 5000
 FIRST_ID = 10_000_000
@@ -75,7 +76,8 @@ async def subscribe(store: Store, n: int, deck: str) -> None:
     since = NOW
     for start in range(0, n, CHUNK):
         ids = range(start, min(start + CHUNK, n))
-        subs = [{"platform": "telegram", "chat_id": str(FIRST_ID + i), "thread_id": "", "chat_kind": "private",
+        subs = [{"platform": "telegram", "chat_id": str(FIRST_ID + i), "thread_id": "",
+                 "chat_kind": "private",
                  "deck": deck, "reminders": True, "offsets": None, "remind_at": TIMES[i % len(TIMES)],
                  "daily_at": "07:00" if i % 5 == 0 else None, "active": True, "since": since,
                  "created_at": since, "updated_at": since} for i in ids]
@@ -125,7 +127,8 @@ async def run(n: int, url: str) -> dict[str, float]:
     gc.freeze()  # as the runtime does before its scheduler starts: the decks and libraries live on
     before = rss_mib()
     stalls = Stalls()
-    scheduler = Scheduler(store, briefing, SystemClock(NOW), {"telegram": Silent()}, pacer=unpaced(), owner="bench")
+    scheduler = Scheduler(store, briefing, SystemClock(NOW), {"telegram": Silent()}, pacer=unpaced(),
+                          owner="bench")
     stalls.start()
     started = time.perf_counter()
     async with scheduling(scheduler):

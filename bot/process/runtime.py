@@ -250,8 +250,10 @@ class Runtime:
         gc.collect()
         gc.freeze()
         self.scheduler = Scheduler(store, self.library, self.clock, self.adapters, chats=chats,
-                                   default_zone=s.zone, pacer=self.pacer or Pacer(rules(s.telegram_rate, s.slack_rate)),
-                                   policy=self.policy, owner=s.replica, lease=dt.timedelta(seconds=s.sender_lease),
+                                   default_zone=s.zone,
+                                   pacer=self.pacer or Pacer(rules(s.telegram_rate, s.slack_rate)),
+                                   policy=self.policy, owner=s.replica,
+                                   lease=dt.timedelta(seconds=s.sender_lease),
                                    observers=(self.metrics.observe_delivery,))
         await self.scheduler.start()
         await self._watch_decks(store)

@@ -73,7 +73,7 @@ class Policy:
     max_retry_after: float = 300.0  # a longer 429 wait is cut to this (the post is then tried again)
     max_moves: int = 2  # a chat that moves more often than this in one post is not followed
     batch: int = 100  # posts claimed in one transaction by a fan-out
-    retry: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 15.0)  # seconds before deferred posts are tried again
+    retry: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 5.0)  # seconds before deferred posts are tried again
 
 
 DEFAULT_POLICY = Policy()
@@ -96,7 +96,8 @@ class Marks:
     reached its chat is never handed back as unsent because of a database outage.
     """
 
-    def __init__(self, store: Store, *, delay: float = 0.005, backoff: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)) -> None:
+    def __init__(self, store: Store, *, delay: float = 0.005,
+                 backoff: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)) -> None:
         self.store = store
         self.delay, self.backoff = delay, backoff
         self._waiting: list[tuple[SentNote, asyncio.Future[bool]]] = []
@@ -143,7 +144,8 @@ class Marks:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(asyncio.shield(self._writer), timeout)
         if self._waiting:
-            log.error("ledger marks_unwritten=%d at shutdown: these posts may be sent again", len(self._waiting))
+            log.error("ledger marks_unwritten=%d at shutdown: these posts may be sent again",
+                      len(self._waiting))
 
 
 class _Retry(Exception):
@@ -225,7 +227,8 @@ class Delivery:
 
     async def _skip(self, post: Post, reason: str) -> str:
         try:
-            recorded = await self.store.ledger.skip(post.subscription_id, post.key, post.due, reason, real_now())
+            recorded = await self.store.ledger.skip(post.subscription_id, post.key, post.due, reason,
+                                                    real_now())
         except Exception as exc:
             if not store_error(exc):
                 raise
@@ -310,7 +313,8 @@ class Delivery:
         if second != self._render_second:
             self._renders.clear()
             self._render_second = second
-        key = (post.deck, post.kind.key, post.event_id, post.occurrence, post.label, post.language, post.reader)
+        key = (post.deck, post.kind.key, post.event_id, post.occurrence, post.label, post.language,
+               post.reader)
         reply = self._renders.get(key)
         if reply is None:
             reply = self._renders[key] = post.render(self.briefing_of(post), now)
@@ -344,7 +348,9 @@ class Delivery:
         return self._log(post, chat, outcome, reason)
 
     def _log(self, post: Post, chat: ChatRef, outcome: str, detail: str) -> str:
-        level = logging.INFO if outcome in ("sent", "late", "skipped") else logging.WARNING
+        # A fan-out logs its counts once (the scheduler); a line per post sent would cost a large
+        # audience more than its sends. Metrics count every post.
+        level = logging.DEBUG if outcome in ("sent", "late", "skipped") else logging.WARNING
         log.log(level, "delivery platform=%s chat=%s post=%s outcome=%s%s", chat.platform, chat.key,
                 post.key, outcome, f" detail={detail!r}" if detail else "")
         return outcome
@@ -383,12 +389,13 @@ class Delivery:
         verdicts = [(p, verdict(p, now, moot)) for p in posts]
         late = [(p, v.reason) for p, v in verdicts if not v.send]
         go = [p for p, v in verdicts if v.send and p.chat.platform in self.adapters]
-        outcomes = ["no_adapter"] * sum(1 for p, v in verdicts if v.send and p.chat.platform not in self.adapters)
+        elsewhere = sum(1 for p, v in verdicts if v.send and p.chat.platform not in self.adapters)
+        outcomes = ["no_adapter"] * elsewhere
         try:
             await self._settle_unsettled(at)
             for reason in {r for _, r in late}:
-                await self.store.ledger.skip_many([(p.subscription_id, p.key, p.due) for p, r in late if r == reason],
-                                                  reason, at)
+                await self.store.ledger.skip_many(
+                    [(p.subscription_id, p.key, p.due) for p, r in late if r == reason], reason, at)
             claims = await self.store.ledger.claim_many([(p.subscription_id, p.key, p.due) for p in go],
                                                         self.owner, at)
         except Exception as exc:

@@ -50,11 +50,20 @@ SLACK = Rules(None, {"*": Limit(1, 1.0)})
 DEFAULT_RULES: Mapping[str, Rules] = {"telegram": TELEGRAM, "slack": SLACK}
 
 
+HEADROOM = 0.97  # of an allowed rate that is used: room for the jitter between a request leaving and arriving
+
+
+def overall(rate: float) -> Limit:
+    """`rate` messages a second allowed: evenly spaced at `HEADROOM` of it, so that no window of a
+    second the platform counts (whose clock sees requests a few ms apart from ours) holds more."""
+    return Limit(1, 1.0 / (rate * HEADROOM))
+
+
 def rules(telegram_rate: int = 30, slack_rate: int | None = None) -> Mapping[str, Rules]:
     """The platforms' rules with the overall rates a bot token is allowed (BRIEFING_TELEGRAM_RATE,
-    BRIEFING_SLACK_RATE): messages a second, evenly spaced."""
-    return {"telegram": Rules(Limit.spaced(telegram_rate), TELEGRAM.per_chat),
-            "slack": Rules(Limit.spaced(slack_rate) if slack_rate else None, SLACK.per_chat)}
+    BRIEFING_SLACK_RATE, messages a second)."""
+    return {"telegram": Rules(overall(telegram_rate), TELEGRAM.per_chat),
+            "slack": Rules(overall(slack_rate) if slack_rate else None, SLACK.per_chat)}
 
 
 class Window:

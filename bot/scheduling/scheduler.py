@@ -120,8 +120,8 @@ class Scheduler:
         self.page = page
         self.chats = chats or StoreChats(store, self.briefing, clock, default_zone)
         self.chats.watch(self.refresh_chat)
-        self.delivery = Delivery(store, self.briefing, clock, adapters, pacer or Pacer(), self.chats, self.owner,
-                                 policy=policy, observers=observers, decks=self.deck_or_default)
+        self.delivery = Delivery(store, self.briefing, clock, adapters, pacer or Pacer(), self.chats,
+                                 self.owner, policy=policy, observers=observers, decks=self.deck_or_default)
         shared = store.leases if store.dialect == "postgresql" else None
         self.sender = SenderLease(shared, [p for p in adapters if p != "console"], self.owner,
                                   ttl=lease.total_seconds(), gained=self._gained, lost=self._lost)
@@ -163,7 +163,8 @@ class Scheduler:
         await self.sender.start()
         self._watcher = self._spawn(self._watch())
         log.info("scheduler started owner=%s shapes=%d jobs=%d next=%s sending=%s", self.owner,
-                 len(self._shapes), self.job_count(), self.next_run_time(), ",".join(self.sender.held()) or "-")
+                 len(self._shapes), self.job_count(), self.next_run_time(),
+                 ",".join(self.sender.held()) or "-")
 
     async def rebuild(self) -> set[Shape]:
         """The jobs of every shape from the plan (a grouped query, then a few small plans); the
@@ -263,7 +264,8 @@ class Scheduler:
 
     def planned(self) -> list[tuple[dt.datetime, str, str]]:
         """What the jobs stand for: (moment, shape's platform and deck, post key), in order."""
-        return sorted((m, f"{s.platform}:{s.deck}", p.key) for m, found in self._moments.items() for s, p in found)
+        return sorted((m, f"{s.platform}:{s.deck}", p.key)
+                      for m, found in self._moments.items() for s, p in found)
 
     # --- planning into jobs ---------------------------------------------------------------------
 
@@ -291,8 +293,8 @@ class Scheduler:
                 self._aps.remove_job(_job_id(moment))
         offset = self._offset()
         for moment in set(moments) - set(self._moments):
-            self._aps.add_job(self._fire, "date", run_date=moment - offset, args=(moment,), id=_job_id(moment),
-                              replace_existing=True)
+            self._aps.add_job(self._fire, "date", run_date=moment - offset, args=(moment,),
+                              id=_job_id(moment), replace_existing=True)
         self._moments = moments
 
     async def _fire(self, moment: dt.datetime) -> None:
@@ -321,7 +323,8 @@ class Scheduler:
                      " ".join(f"{k}={v}" for k, v in sorted(total.items())))
         return total
 
-    async def _pass(self, shape: Shape, template: Post, moot: bool, among: list[int] | None) -> dict[str, int]:
+    async def _pass(self, shape: Shape, template: Post, moot: bool,
+                    among: list[int] | None) -> dict[str, int]:
         counts: dict[str, int] = {}
         after, failures = 0, 0
         while not self.delivery.closing and self.sender.holds(shape.platform):
@@ -331,7 +334,8 @@ class Scheduler:
             except Exception as exc:
                 if not store_error(exc):
                     raise
-                await self._wait(failures, f"recipients unreadable ({type(exc).__name__}) post={template.key}")
+                await self._wait(failures,
+                                 f"recipients unreadable ({type(exc).__name__}) post={template.key}")
                 failures += 1
                 continue
             if not page:
@@ -437,7 +441,8 @@ class Scheduler:
                     raise
                 await self._wait(attempt, f"claims not recovered yet ({type(exc).__name__})")
         if recovered:
-            log.warning("ledger claims_recovered=%d platform=%s: their posts are sent again", recovered, platform)
+            log.warning("ledger claims_recovered=%d platform=%s: their posts are sent again", recovered,
+                        platform)
         if time.monotonic() - self._planned_at > 1.0:  # the plan as of now (not just made at start-up)
             await self.rebuild()
         await self.catch_up(platform)
@@ -456,7 +461,8 @@ class Scheduler:
 
 def _for(template: Post, sub: Subscription) -> Post:
     """A shape's post for one of its subscriptions."""
-    return dataclasses.replace(template, subscription_id=sub.id, chat=sub.chat, language=sub.language or ENGLISH)
+    return dataclasses.replace(template, subscription_id=sub.id, chat=sub.chat,
+                               language=sub.language or ENGLISH)
 
 
 def _job_id(moment: dt.datetime) -> str:

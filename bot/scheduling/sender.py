@@ -46,7 +46,8 @@ class SenderLease:
                  gained: Told, lost: Told) -> None:
         self.leases = leases  # None: nobody to share with (SQLite)
         self.platforms = sorted(set(platforms))
-        self.holder = f"{owner[:100]}/{uuid.uuid4().hex[:8]}"  # a restart under the same name is another holder
+        # A restart under the same name is another holder: it waits for the old lease to expire.
+        self.holder = f"{owner[:100]}/{uuid.uuid4().hex[:8]}"
         self.ttl = ttl
         self.gained, self.lost = gained, lost
         self._valid: dict[str, float] = {}  # platform -> monotonic moment the holding ends

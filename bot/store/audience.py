@@ -44,12 +44,14 @@ class Shape:
         offsets = tuple(self.offsets.split(",")) if self.offsets else None
         wanted = Preferences(self.reminders, offsets, parse_hhmm(self.remind_at),
                              parse_hhmm(self.daily_at) if self.daily_at else None)
-        return Subscription(0, ChatRef(self.platform, "*"), self.deck, wanted, self.timezone, True, None, _EPOCH)
+        return Subscription(0, ChatRef(self.platform, "*"), self.deck, wanted, self.timezone, True, None,
+                            _EPOCH)
 
     def _where(self) -> list[ColumnElement[bool]]:
         s = SubscriptionRow
         return [s.active.is_(True), s.platform == self.platform, s.deck == self.deck,
-                s.reminders.is_(self.reminders), _same(s.offsets, self.offsets), s.remind_at == self.remind_at,
+                s.reminders.is_(self.reminders), _same(s.offsets, self.offsets),
+                s.remind_at == self.remind_at,
                 _same(s.daily_at, self.daily_at), _same(ChatSettingsRow.timezone, self.timezone)]
 
 
@@ -112,7 +114,7 @@ class Audience:
         return await self._records(query)
 
     async def signature(self) -> tuple[object, ...]:
-        """Changes when any subscription or chat setting changes (a cheap look for other replicas' changes)."""
+        """Changes when any subscription or chat setting changes: a cheap look for other replicas'."""
         s, c = SubscriptionRow, ChatSettingsRow
         async with self.sessions() as session:
             subs = (await session.execute(select(func.count(), func.max(s.updated_at), func.max(s.id)))).one()

@@ -83,7 +83,8 @@ class Ledger:
         token = str(uuid.uuid4())
         won = (DeliveryRow.id, DeliveryRow.subscription_id, DeliveryRow.post_key, DeliveryRow.attempts)
         rows = [{"subscription_id": s, "post_key": k, "due_at": d, "status": "claimed", "owner": owner,
-                 "claim_token": token, "claimed_at": now, "attempts": 1, "updated_at": now} for s, k, d in posts]
+                 "claim_token": token, "claimed_at": now, "attempts": 1, "updated_at": now}
+                for s, k, d in posts]
         async with self.writing.core() as conn:
             taken = list((await conn.execute(self._insert_many(rows).returning(*won))).all())
             fresh = {(r.subscription_id, r.post_key) for r in taken}
@@ -146,8 +147,8 @@ class Ledger:
             new = len((await conn.execute(self._insert_many(rows).returning(DeliveryRow.id))).all())
             return new + _changed(await conn.execute(
                 update(DeliveryRow)
-                .where(tuple_(DeliveryRow.subscription_id, DeliveryRow.post_key).in_([(s, k) for s, k, _d in posts]),
-                       DeliveryRow.status == "pending")
+                .where(tuple_(DeliveryRow.subscription_id, DeliveryRow.post_key).in_(
+                    [(s, k) for s, k, _d in posts]), DeliveryRow.status == "pending")
                 .values(status="skipped", reason=reason[:_REASON_MAX], updated_at=now)))
 
     async def recover_platform(self, platform: str, now: dt.datetime, *, keep: str | None = None) -> int:
