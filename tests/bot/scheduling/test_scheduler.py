@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.scheduling.delivery import Policy
 from bot.scheduling.pacing import unpaced
 from bot.scheduling.scheduler import Scheduler, scheduling
-from bot.store import Store, default_url, open_store
+from bot.store import Store, Subscription, default_url, open_store
+from content.library import Library
 from content.loader import Briefing
 from handlers.clock import Clock, SystemClock
 from handlers.context import ChatRef, Preferences
@@ -43,12 +46,13 @@ class Outcomes:
         return self.seen
 
 
-def make(store: Store, briefing: Briefing, recorder: Recorder, start: dt.datetime | Clock, outcomes: Outcomes,
-         **options: object) -> Scheduler:
+def make(store: Store, briefing: Briefing | Library, recorder: Recorder, start: dt.datetime | Clock,
+         outcomes: Outcomes, **options: object) -> Scheduler:
     options.setdefault("owner", "test")
+    options.setdefault("policy", Policy(backoff=(0.0,) * 4))
     clock = SystemClock(start) if isinstance(start, dt.datetime) else start
-    return Scheduler(store, briefing, clock, {"telegram": recorder}, pacer=unpaced(),
-                     policy=Policy(backoff=(0.0,) * 4), observers=[outcomes], **options)  # type: ignore[arg-type]
+    return Scheduler(store, briefing, clock, {"telegram": recorder}, pacer=unpaced(), observers=[outcomes],
+                     **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -224,3 +228,87 @@ async def test_two_replicas_on_one_database_send_each_post_once(shared_url: str,
     assert sent == sorted(c.chat_id for c in chats)  # ...and each post went out once
     if shared_url.startswith("postgresql"):
         assert sorted(len(r.sent) for r in recorders) == [0, len(chats)]  # by the one sender
+
+
+# --- many decks, reloads ---------------------------------------------------------------------
+
+
+def other_deck(b: Briefing, deck_id: str, date: dt.date) -> Briefing:
+    moved = with_talks(b, date=date)
+    return dataclasses.replace(moved, deck=moved.deck.model_copy(update={"id": deck_id}))
+
+
+async def test_every_deck_of_the_library_is_planned_and_each_post_worded_from_its_own(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes) -> None:
+    later = other_deck(briefing, "later-talks", dt.date(2025, 6, 9))
+    library = Library.of(briefing, later)
+    await store.put_subscription(CHAT, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+    await store.put_subscription(CHAT, "later-talks", Preferences(reminders=True), D1 - dt.timedelta(days=1),
+                                 reschedule=True)
+    scheduler = make(store, library, recorder, D1 - dt.timedelta(seconds=0.5), outcomes,
+                     horizon=dt.timedelta(days=10))
+    async with scheduling(scheduler):
+        decks = {deck for _, deck, _ in scheduler.planned()}
+        assert decks == {"telegram:istanbul-talks-2025", "telegram:later-talks"}
+        assert await outcomes.wait_for(1) == [("1", "sent")]
+    assert recorder.texts() == ["Tomorrow: Second round of Russia-Ukraine talks in Istanbul, Monday 2 June 2025 "
+                                "(time of day not announced)."]
+
+
+async def test_a_reload_that_moves_an_event_plans_its_posts_again(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes) -> None:
+    library = Library.of(briefing)
+    await store.put_subscription(CHAT, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=2), reschedule=True)
+    scheduler = make(store, library, recorder, D1 - dt.timedelta(days=1), outcomes,
+                     horizon=dt.timedelta(days=30))
+    async with scheduling(scheduler):
+        before = {key.rsplit(":", 1)[1]: moment for moment, _, key in scheduler.planned()}
+        library._stories = Library.of(with_talks(briefing, date=dt.date(2025, 6, 9))).stories  # as a reload does
+        await scheduler.decks_changed()
+        after = {key.rsplit(":", 1)[1]: moment for moment, _, key in scheduler.planned()}
+    assert set(before) == {"D-1", "D-0"} and set(after) == {"D-7", "D-3", "D-1", "D-0"}
+    assert after["D-1"] - before["D-1"] == dt.timedelta(days=7)
+
+
+# --- the database falters ----------------------------------------------------------------------
+
+
+async def test_recipients_unreadable_at_the_reminder_time_are_read_again_within_seconds(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    await store.put_subscription(CHAT, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+    page = store.audience.page
+    failures = [ConnectionRefusedError(111, "Connect call failed"), OSError(28, "No space left on device")]
+
+    async def flaky(*args: Any, **kwargs: Any) -> list[Subscription]:
+        if failures:
+            raise failures.pop(0)
+        return await page(*args, **kwargs)
+
+    monkeypatch.setattr(store.audience, "page", flaky)
+    scheduler = make(store, briefing, recorder, D1 - dt.timedelta(seconds=0.3), outcomes,
+                     policy=Policy(backoff=(0.0,) * 4, retry=(0.1, 0.2)))
+    async with scheduling(scheduler):
+        assert await outcomes.wait_for(1, seconds=5) == [("1", "sent")]
+    assert failures == [] and len(recorder.sent) == 1
+
+
+async def test_a_post_sent_while_the_database_cannot_mark_it_is_marked_when_it_can(
+        store: Store, briefing: Briefing, recorder: Recorder, outcomes: Outcomes,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    await store.put_subscription(CHAT, DECK, Preferences(reminders=True), D1 - dt.timedelta(days=1), reschedule=True)
+    mark_many = store.ledger.mark_many
+    failures = [ConnectionRefusedError(111, "Connect call failed")] * 2
+
+    async def flaky(*args: Any, **kwargs: Any) -> set[int]:
+        if failures:
+            raise failures.pop(0)
+        return await mark_many(*args, **kwargs)
+
+    monkeypatch.setattr(store.ledger, "mark_many", flaky)
+    scheduler = make(store, briefing, recorder, D1 + dt.timedelta(minutes=1), outcomes)
+    scheduler.delivery.marks.backoff = (0.05,)
+    async with scheduling(scheduler):
+        await scheduler.idle()
+    assert len(recorder.sent) == 1 and failures == []
+    assert [e.status for e in await store.ledger.history()] == ["sent"]  # kept in memory, then written
