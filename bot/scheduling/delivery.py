@@ -123,8 +123,11 @@ class Marks:
             try:
                 held = await self.store.ledger.mark_many([note for note, _ in batch], real_now())
             except Exception as exc:
-                if not store_error(exc):
-                    raise
+                if not store_error(exc):  # a bug: the senders waiting for these marks hear of it
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                    continue
                 self._waiting = batch + self._waiting
                 wait = self.backoff[min(failures, len(self.backoff) - 1)]
                 failures += 1
@@ -166,10 +169,12 @@ class Delivery:
         policy: Policy = DEFAULT_POLICY,
         observers: Iterable[DeliveryObserver] = (),
         decks: Callable[[str], Briefing] | None = None,
+        sending: Callable[[str], bool] = lambda platform: True,
     ) -> None:
         self.store = store
         self.briefing = briefing
         self.decks = decks  # a deck by id as served now; None: `briefing` only
+        self.sending = sending  # whether this replica sends a platform's posts now (its sender lease)
         self.clock = clock
         self.adapters = adapters
         self.pacer = pacer
@@ -288,6 +293,8 @@ class Delivery:
         await self.pacer.wait(chat)
         if self.closing:
             raise _Retry("shutting down before sending")
+        if not self.sending(chat.platform):  # another replica sends now: it takes this post over
+            raise _Retry("the sender lease moved to another replica")
         reply = self._render(post)
         task = asyncio.current_task()
         if task is not None:

@@ -121,7 +121,8 @@ class Scheduler:
         self.chats = chats or StoreChats(store, self.briefing, clock, default_zone)
         self.chats.watch(self.refresh_chat)
         self.delivery = Delivery(store, self.briefing, clock, adapters, pacer or Pacer(), self.chats,
-                                 self.owner, policy=policy, observers=observers, decks=self.deck_or_default)
+                                 self.owner, policy=policy, observers=observers, decks=self.deck_or_default,
+                                 sending=lambda platform: self.sender.holds(platform))
         shared = store.leases if store.dialect == "postgresql" else None
         self.sender = SenderLease(shared, [p for p in adapters if p != "console"], self.owner,
                                   ttl=lease.total_seconds(), gained=self._gained, lost=self._lost)
