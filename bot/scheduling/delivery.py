@@ -151,6 +151,25 @@ class Marks:
                       len(self._waiting))
 
 
+class FanOut:
+    """The sends of one fan-out under way, and the counts of its outcomes so far."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.running: set[asyncio.Task[str]] = set()
+
+    def count(self, outcome: str) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+    def start(self, task: asyncio.Task[str]) -> None:
+        self.running.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[str]) -> None:
+        self.running.discard(task)
+        self.count(task.result() if not task.cancelled() and task.exception() is None else "interrupted")
+
+
 class _Retry(Exception):
     """One more try of the same post (after a wait already taken)."""
 
@@ -365,31 +384,34 @@ class Delivery:
     # --- many posts --------------------------------------------------------------------------
 
     async def deliver_many(self, posts: list[Post], *, moot: bool = False) -> dict[str, int]:
-        """A fan-out: the posts skipped, claimed and sent in batches; counts of the outcomes.
+        """A fan-out of `posts`: skipped, claimed and sent in batches; counts of the outcomes."""
+        fan = FanOut()
+        await self.feed(fan, posts, moot=moot)
+        return await self.finish(fan)
 
-        At most `policy.batch` claimed posts wait for their turn at a time, so a fan-out to any
-        audience holds a bounded number of claims (and, after a crash, a bounded number to recover).
+    async def feed(self, fan: FanOut, posts: list[Post], *, moot: bool = False) -> None:
+        """Add `posts` to a fan-out: claim them a batch at a time and start their sends. Returns
+        while the last batch is still going out, so the next page joins a full pipeline.
+
+        At most `policy.batch` and a half claimed posts wait for their turn at a time, so a fan-out
+        to any audience holds a bounded number of claims (and, after a crash, a bounded number to
+        recover).
         """
-        counts: dict[str, int] = {}
-        running: set[asyncio.Task[str]] = set()
-        started: list[asyncio.Task[str]] = []  # the caller's page at most
         for start in range(0, len(posts), self.policy.batch):
             if self.closing:
                 break
-            for outcome in await self._batch(posts[start:start + self.policy.batch], moot, running, started):
-                counts[outcome] = counts.get(outcome, 0) + 1
-            while len(running) > self.policy.batch // 2:
-                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-        sends = list(started)
-        if running:  # wait, not gather: a cancelled fan-out must leave its sends to the drain
-            await asyncio.wait(running)
-        for task in sends:
-            outcome = task.result() if not task.cancelled() and task.exception() is None else "interrupted"
-            counts[outcome] = counts.get(outcome, 0) + 1
-        return counts
+            for outcome in await self._batch(posts[start:start + self.policy.batch], moot, fan):
+                fan.count(outcome)
+            while len(fan.running) > self.policy.batch // 2:
+                await asyncio.wait(fan.running, return_when=asyncio.FIRST_COMPLETED)
 
-    async def _batch(self, posts: list[Post], moot: bool, running: set[asyncio.Task[str]],
-                     started: list[asyncio.Task[str]]) -> list[str]:
+    async def finish(self, fan: FanOut) -> dict[str, int]:
+        """Wait for a fan-out's sends (wait, not gather: a cancelled fan-out leaves them to the drain)."""
+        if fan.running:
+            await asyncio.wait(set(fan.running))
+        return fan.counts
+
+    async def _batch(self, posts: list[Post], moot: bool, fan: FanOut) -> list[str]:
         """Skip what is too late, claim the rest in one transaction and start their sends;
         the outcomes known at once (the sends' come from `running`)."""
         now, at = self.clock.now(), real_now()
@@ -425,9 +447,7 @@ class Delivery:
             self._held[claim.id] = claim
             task = asyncio.ensure_future(self._one_claimed(post, claim))
             self._tasks[task] = "waiting"
-            running.add(task)
-            started.append(task)
-            task.add_done_callback(running.discard)
+            fan.start(task)
         return outcomes + ["skipped"] * len(late)
 
     async def _one_claimed(self, post: Post, claim: Claim) -> str:

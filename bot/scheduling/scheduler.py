@@ -6,7 +6,7 @@ over every deck of the library, and one APScheduler job stands for each distinct
 Neither the jobs nor the plan grow with the audience: at 100,000 subscriptions a re-plan is one
 grouped query and a few hundred small plans. When a moment comes, the recipients are read from
 the database page by page (those whose ledger row for the post is not settled yet), and each
-page goes out as a batch (Delivery.deliver_many). Decks are looked up by id in the library at
+page joins the fan-out under way (Delivery.feed). Decks are looked up by id in the library at
 plan time and again when a post is worded, so a reload reaches the next post; a reload that
 changes the decks plans everything again.
 
@@ -56,6 +56,7 @@ from bot.scheduling.delivery import (
     DEFAULT_POLICY,
     Delivery,
     DeliveryObserver,
+    FanOut,
     Policy,
     is_open,
     real_now,
@@ -326,7 +327,7 @@ class Scheduler:
 
     async def _pass(self, shape: Shape, template: Post, moot: bool,
                     among: list[int] | None) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        fan = FanOut()
         after, failures = 0, 0
         while not self.delivery.closing and self.sender.holds(shape.platform):
             try:
@@ -342,10 +343,8 @@ class Scheduler:
             if not page:
                 break
             after, failures = page[-1].id, 0
-            posts = [_for(template, s) for s in page]
-            for outcome, n in (await self.delivery.deliver_many(posts, moot=moot)).items():
-                counts[outcome] = counts.get(outcome, 0) + n
-        return counts
+            await self.delivery.feed(fan, [_for(template, s) for s in page], moot=moot)
+        return await self.delivery.finish(fan)
 
     async def _wait(self, attempt: int, why: str) -> None:
         delays = self.delivery.policy.retry
@@ -379,7 +378,7 @@ class Scheduler:
                              shapes: set[Shape] | None) -> dict[str, int]:
         now = self.clock.now()
         missed: dict[Shape, tuple[list[Post], set[Post]]] = {}
-        counts: dict[str, int] = {}
+        fan = FanOut()
         after, failures = 0, 0
         while not self.delivery.closing and self.sender.holds(platform):
             try:
@@ -398,9 +397,8 @@ class Scheduler:
             after, failures = page[-1].id, 0
             for posts, is_moot in ((moot, True), (due, False)):
                 still = [p for p in posts if is_open(entries.get((p.subscription_id, p.key)))]
-                for outcome, n in (await self.delivery.deliver_many(still, moot=is_moot)).items():
-                    counts[outcome] = counts.get(outcome, 0) + n
-        return counts
+                await self.delivery.feed(fan, still, moot=is_moot)
+        return await self.delivery.finish(fan)
 
     async def _missed(self, page: list[Subscription], now: dt.datetime,
                 missed: dict[Shape, tuple[list[Post], set[Post]]],
