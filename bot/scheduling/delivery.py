@@ -96,7 +96,7 @@ class Marks:
     reached its chat is never handed back as unsent because of a database outage.
     """
 
-    def __init__(self, store: Store, *, delay: float = 0.005,
+    def __init__(self, store: Store, *, delay: float = 0.0,
                  backoff: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)) -> None:
         self.store = store
         self.delay, self.backoff = delay, backoff
@@ -117,7 +117,9 @@ class Marks:
 
     async def _write(self) -> None:
         failures = 0
-        await asyncio.sleep(self.delay)  # let the posts going out meanwhile join this batch
+        # Posts answered in the same turn of the loop join this batch; those answered while it is
+        # written join the next: the busier the fan-out, the larger the batches.
+        await asyncio.sleep(self.delay)
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
