@@ -99,9 +99,8 @@ class Gate:
     Unlike a window of reservations, it counts when posts actually went, so a loop that stalled
     (a long garbage collection) does not release the slots it missed in one burst afterwards: a
     burst the platform would count against the next second as well, answering 429. A post that
-    woke only a little after its slot (the loop was busy for a moment) keeps the slot, and one
-    later than that keeps as much of it as the slack allows, so that such delays do not add up to
-    a slower rate.
+    woke only a little after its slot (the loop was busy for a moment) keeps the slot, so that
+    such small delays do not add up to a slower rate.
     """
 
     def __init__(self, limit: Limit, clock: Callable[[], float]) -> None:
@@ -119,12 +118,9 @@ class Gate:
         return self.times[0] + self.limit.period
 
     def passed(self, due: float) -> None:
-        """Count a post that was due at `due` and is going now: at its slot if it is at most `slack`
-        late, else `slack` before now. Either way no post goes more than `slack` after the moment
-        it is counted at, and those moments keep the spacing: no window sees more than the limit
-        plus `slack`'s worth, which the headroom allows for."""
+        """Count a post that was due at `due` and is going now."""
         now = self.clock()
-        self.times.append(max(due, now - self.slack))
+        self.times.append(due if now - due <= self.slack else now)
 
 
 class Pacer:
