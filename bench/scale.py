@@ -157,7 +157,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscriptions", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database", help="a PostgreSQL URL (default: SQLite in a temporary folder); one round")
+    parser.add_argument("--database", help="a PostgreSQL URL, one round (default: SQLite, temporary)")
     args = parser.parse_args()
     rounds = []
     for _ in range(args.rounds if not args.database else 1):
