@@ -1,15 +1,22 @@
 """Fan-out of one reminder to many Telegram chats, against the fake Bot API enforcing a global rate.
 
     .venv/bin/python -m bench.fanout [--chats 5000] [--rate 100] [--concurrency 16]
+    .venv/bin/python -m bench.fanout --ceiling [--chats 5000]
 
 The whole path is real: APScheduler jobs from the plan, the SQLite ledger (claim, mark), the
 pacer, ptb's Application sending to the fake Telegram on 127.0.0.1 (in a process of its own,
 as Telegram is), which answers 429 beyond `--rate` messages a second. The pacer is given that
-rate less 3% (evenly spaced), as it is given Telegram's 30/s in production; ptb's own rate
-limiter is switched off so the pacer alone paces.
+rate (BRIEFING_TELEGRAM_RATE), which it spaces evenly 3% under it, as Telegram's 30/s in
+production; ptb's own rate limiter is switched off so the pacer alone paces.
 
 Prints achieved / allowed rate (target >= 0.95), the 429s seen, duplicates and misses (target 0
 and 0, counted by the fake), and the bot process's peak memory.
+
+`--ceiling`: the fake allows any rate and the engine's pacer never binds; after the engine's
+fan-out, a bare ptb loop (a `telegram.Bot` with as many connections, as many workers as the
+engine's concurrency, `send_message` of the same text in a loop: no ledger, no pacer, no
+planning) sends the same message to as many other chats, in the same run against the same fake.
+Prints both rates and engine / bare (target >= 0.8): what the ledger, planning and pacing cost.
 """
 
 from __future__ import annotations
@@ -27,13 +34,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from telegram import Bot
+from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter
+from telegram.request import HTTPXRequest
 
 from bot.platforms.service import BriefingService
 from bot.platforms.telegram import TelegramAdapter
+from bot.platforms.telegram.render import render
 from bot.scheduling.chats import StoreChats
 from bot.scheduling.delivery import Policy
-from bot.scheduling.pacing import Limit, Pacer, Rules
+from bot.scheduling.pacing import Pacer, rules
 from bot.scheduling.scheduler import Scheduler, scheduling
 from bot.store import Store, default_url, open_store
 from bot.store.models import SubscriptionRow
@@ -45,6 +56,8 @@ from tests.fakes.telegram_api import FakeTelegram
 
 D1 = dt.datetime.fromisoformat("2025-06-01T09:00+03:00")
 FIRST_ID = 10_000_000
+BARE_ID = 20_000_000  # the bare loop's chats (--ceiling)
+UNLIMITED = 1_000_000  # messages a second: a fake and a pacer that never bind
 LEAD = dt.timedelta(seconds=3)  # the bot starts this long before the reminder's time
 
 
@@ -60,19 +73,26 @@ async def subscribe(store: Store, chats: int, deck: str) -> None:
 
 
 async def serve_fake(chats: int, rate: int) -> None:
-    """The fake Telegram, until stdin closes; then what it saw, as one JSON line."""
+    """The fake Telegram, until stdin closes; then what it saw, as one JSON line (chats from
+    BARE_ID on are the bare loop's)."""
     async with FakeTelegram(rate_limit=RateLimit(rate, 1.0)) as tg:
         for i in range(chats):
             tg.user(FIRST_ID + i)
+            tg.user(BARE_ID + i)
         print(json.dumps({"base_url": tg.base_url, "token": tg.token}), flush=True)
         # The fake stands for Telegram's servers: its own collector pauses would bunch the requests
         # it counts, and the run would measure the fake rather than the bot.
         gc.disable()
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-        sends = [c for c in tg.calls_to("sendMessage") if c.status == 200]
+        ok = [c for c in tg.calls_to("sendMessage") if c.status == 200]
+        bare = [c for c in ok if int(c.args["chat_id"]) >= BARE_ID]
+        sends = [c for c in ok if int(c.args["chat_id"]) < BARE_ID]
         print(json.dumps({"per_chat": Counter(str(c.args["chat_id"]) for c in sends),
                           "first": sends[0].at if sends else 0.0, "last": sends[-1].at if sends else 0.0,
-                          "sent": len(sends), "rate_limited": tg.rate_limited}), flush=True)
+                          "sent": len(sends), "rate_limited": tg.rate_limited, "bare_sent": len(bare),
+                          "bare_first": bare[0].at if bare else 0.0,
+                          "bare_last": bare[-1].at if bare else 0.0}),
+              flush=True)
 
 
 async def start_fake(chats: int, rate: int) -> tuple[asyncio.subprocess.Process, dict[str, Any]]:
@@ -83,7 +103,22 @@ async def start_fake(chats: int, rate: int) -> tuple[asyncio.subprocess.Process,
     return fake, json.loads(await asyncio.wait_for(fake.stdout.readline(), 60))
 
 
-async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, float]:
+async def bare_loop(where: dict[str, Any], chats: int, concurrency: int, text: str) -> None:
+    """What ptb alone does: `send_message` of one text to `chats` chats from `concurrency` workers."""
+    request = HTTPXRequest(connection_pool_size=concurrency)
+    bot = Bot(where["token"], base_url=where["base_url"], request=request)
+    queue = iter(range(chats))
+
+    async def worker() -> None:
+        for i in queue:
+            await bot.send_message(BARE_ID + i, text, parse_mode=ParseMode.HTML)
+
+    async with bot:
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+async def run(chats: int, rate: int, concurrency: int, data: Path, *,
+              ceiling: bool = False) -> dict[str, float]:
     briefing = load_all()[0]
     store = await open_store(default_url(data))
     await subscribe(store, chats, briefing.deck.id)
@@ -94,9 +129,9 @@ async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, 
     adapter = TelegramAdapter(BriefingService(briefing, clock, chats=chat_service), token=where["token"],
                               base_url=where["base_url"], events=chat_service, rate_limiter=unlimited)
     await adapter.start()
-    # 3% under the limit (room for the jitter between a request leaving and arriving), evenly
-    # spaced; the pacer's gate lets a post that woke a little late keep its slot.
-    pacer = Pacer({"telegram": Rules(Limit.spaced(round(rate * 0.97)), {"private": Limit(1, 1.0)})})
+    # The engine's own rules for a token allowed `rate` a second (BRIEFING_TELEGRAM_RATE): evenly
+    # spaced 3% under it; the pacer's gate lets a post that woke a little late keep its slot.
+    pacer = Pacer(rules(telegram_rate=rate if not ceiling else UNLIMITED))
     scheduler = Scheduler(store, briefing, clock, {"telegram": adapter}, chats=chat_service, pacer=pacer,
                           policy=Policy(concurrency=concurrency), owner="bench")
     # What a long-running bot does after start-up: what exists now lives on, so the collector
@@ -111,6 +146,9 @@ async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, 
                 await asyncio.sleep(0.5)
         await scheduler.idle()
     await adapter.stop()
+    if ceiling:
+        text = render(_reminder(briefing, clock)).pages[0]
+        await bare_loop(where, chats, concurrency, text)
     statuses = await store.ledger.counts()
     await store.close()
     assert fake.stdin is not None
@@ -119,7 +157,9 @@ async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, 
     seen = json.loads(await asyncio.wait_for(fake.stdout.readline(), 60))
     await fake.wait()
     span = seen["last"] - seen["first"]
+    bare_span = seen["bare_last"] - seen["bare_first"]
     return {
+        "bare": (seen["bare_sent"] - 1) / bare_span if bare_span else 0.0,
         "chats": chats, "allowed": rate, "achieved": (seen["sent"] - 1) / span if span else float("inf"),
         "429s": seen["rate_limited"], "duplicates": sum(n - 1 for n in seen["per_chat"].values() if n > 1),
         "misses": chats - len(seen["per_chat"]), "sent_rows": statuses.get("sent", 0), "plan_s": planned,
@@ -127,18 +167,45 @@ async def run(chats: int, rate: int, concurrency: int, data: Path) -> dict[str, 
     }
 
 
+def _reminder(briefing: Any, clock: SystemClock) -> Any:
+    from bot.scheduling.planning import plan
+    from bot.store import Subscription
+    from handlers.context import ChatRef, Preferences
+
+    sub = Subscription(1, ChatRef("telegram", "1"), briefing.deck.id, Preferences(reminders=True), None, True,
+                       None, D1 - dt.timedelta(days=2))
+    post = next(p for p in plan(briefing, [sub], D1 - dt.timedelta(days=1), D1 + dt.timedelta(days=1)))
+    return post.render(briefing, clock.now())
+
+
+def ceiling_report(r: dict[str, float]) -> int:
+    ratio = r["achieved"] / r["bare"] if r["bare"] else 0.0
+    print(f"chats {int(r['chats'])} each, against a fake without a limit:")
+    print(f"engine (plan, ledger claim/mark, pacer, ptb): {r['achieved']:.0f} sends/s "
+          f"(duplicates {int(r['duplicates'])}, misses {int(r['misses'])})")
+    print(f"bare ptb loop (send_message only):            {r['bare']:.0f} sends/s")
+    print(f"engine / bare = {ratio:.2f} (target >= 0.8)")
+    ok = ratio >= 0.8 and r["duplicates"] == 0 and r["misses"] == 0
+    print("OK" if ok else "BELOW TARGET")
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chats", type=int, default=5000)
     parser.add_argument("--rate", type=int, default=100, help="the fake's global limit, messages/s")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--ceiling", action="store_true", help="the engine beside a bare ptb loop, no limit")
     parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_fake:
         asyncio.run(serve_fake(args.chats, args.rate))
         return 0
+    rate = UNLIMITED if args.ceiling else args.rate
     with tempfile.TemporaryDirectory(prefix="fanout-") as tmp:
-        r = asyncio.run(run(args.chats, args.rate, args.concurrency, Path(tmp)))
+        r = asyncio.run(run(args.chats, rate, args.concurrency, Path(tmp), ceiling=args.ceiling))
+    if args.ceiling:
+        return ceiling_report(r)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: the bot
     ratio = r["achieved"] / r["allowed"]
     print(f"chats {int(r['chats'])}: start-up and planning {r['plan_s']:.2f} s, "

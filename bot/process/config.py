@@ -139,6 +139,13 @@ class Settings(BaseSettings):
     # Replicas sharing a database sign their ledger claims with distinct names (default: host name).
     replica: str | None = _env("BRIEFING_REPLICA", max_length=120)
     drain_timeout: float = _env("BRIEFING_DRAIN_TIMEOUT", default=10.0, gt=0, le=300)
+    # One replica sends each platform's scheduled posts: how long its lease lasts without renewal
+    # (renewed every third of it), so how soon another takes over a sender that stopped.
+    sender_lease: float = _env("BRIEFING_SENDER_LEASE", default=10.0, ge=1, le=600)
+    # Scheduled posts a second for the whole bot token: Telegram's 30 (up to 1000 for paid broadcasts);
+    # Slack's none beyond one a second per channel unless set.
+    telegram_rate: int = _env("BRIEFING_TELEGRAM_RATE", default=30, ge=1, le=1000)
+    slack_rate: int | None = _env("BRIEFING_SLACK_RATE", default=None, ge=1, le=1000)
     retry_initial: float = _env("BRIEFING_RETRY_INITIAL", default=1.0, gt=0, le=60)
     retry_max: float = _env("BRIEFING_RETRY_MAX", default=60.0, gt=0, le=3600)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import logging
 import random
 import signal
@@ -38,7 +39,7 @@ from bot.process.reloading import Reloader
 from bot.scheduling.chats import StoreChats
 from bot.scheduling.corrections import Corrections, sender
 from bot.scheduling.delivery import DEFAULT_POLICY, Policy
-from bot.scheduling.pacing import Pacer
+from bot.scheduling.pacing import Pacer, rules
 from bot.scheduling.scheduler import Scheduler
 from bot.store import Store, StoreURLError, default_url, open_store
 from content.library import DIGEST_SHOWN, Library, Reloaded, library_of
@@ -247,9 +248,16 @@ class Runtime:
             dedupe=Dedupe(store.inbound, ttl=s.delivery_ttl), language=s.lang)
         self.adapters = self._adapters(service, chats)
         await self._connect()
-        self.scheduler = Scheduler(store, posting, self.clock, self.adapters, chats=chats,
-                                   default_zone=s.zone, pacer=self.pacer, policy=self.policy,
-                                   owner=s.replica, observers=(self.metrics.observe_delivery,))
+        # What exists now (the decks and their indexes, the libraries) lives as long as the process:
+        # the collector need not walk it again, which would stall the loop 100-300 ms at a time.
+        gc.collect()
+        gc.freeze()
+        self.scheduler = Scheduler(store, self.library, self.clock, self.adapters, chats=chats,
+                                   default_zone=s.zone,
+                                   pacer=self.pacer or Pacer(rules(s.telegram_rate, s.slack_rate)),
+                                   policy=self.policy, owner=s.replica,
+                                   lease=dt.timedelta(seconds=s.sender_lease),
+                                   observers=(self.metrics.observe_delivery,))
         self.scheduler.delivery.doubts.observers.append(self.metrics.observe_doubt)
         await self.scheduler.start()
         self.corrections = Corrections(store, chats, self.clock, sender(self.scheduler.delivery), s.zone)
@@ -281,7 +289,9 @@ class Runtime:
 
     async def _reloaded(self, loaded: Reloaded) -> None:
         self.metrics.observe_decks(loaded, self.reloader.generation if self.reloader else 0)
-        if self.corrections is not None:  # new stories to the chats that follow all, corrections
+        if loaded.changes and self.scheduler is not None:  # posts come from every deck served: plan again
+            await self.scheduler.decks_changed()
+        if self.corrections is not None:  # new stories to the chats that follow all; corrections
             await self.corrections.reloaded(loaded)
 
     async def _open_store(self) -> Store:

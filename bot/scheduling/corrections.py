@@ -34,7 +34,7 @@ from handlers.clock import Clock
 
 log = logging.getLogger("briefing.corrections")
 
-Send = Callable[[Briefing, Post], Awaitable[str]]  # a post of a story, sent; its outcome
+Send = Callable[[Post], Awaitable[str]]  # a post of a story, sent; its outcome
 
 
 class Corrections:
@@ -66,29 +66,20 @@ class Corrections:
             return []
         subs = await self.store.subscriptions_to(new.deck.id)
         posts = corrections(new, events, subs, self.clock.now(), self.default_zone)
-        outcomes = list(await asyncio.gather(*(self.send(new, post) for post in posts)))
+        outcomes = list(await asyncio.gather(*(self.send(post) for post in posts)))
         log.info("corrections deck=%s events=%s posts=%d %s", new.deck.id, ",".join(e.id for e in events),
                  len(posts), " ".join(f"{o}={outcomes.count(o)}" for o in sorted(set(outcomes))))
         return outcomes
 
 
 def sender(delivery: Delivery) -> Send:
-    """Send a post of any story the way `delivery` sends its own: its ledger, pacing, adapters, policy.
+    """Send a story's post through `delivery` (its ledger, pacing, adapters, policy, and the deck as
+    served now), on the platforms this replica sends for. The replica holding another platform's
+    sender lease reloads the same change and sends that platform's corrections itself."""
 
-    One delivery per story version, so a story's corrections share its bound on posts in flight.
-    """
-    made: dict[int, tuple[Briefing, Delivery]] = {}
-
-    async def send(b: Briefing, post: Post) -> str:
-        if b is delivery.briefing:
-            return await delivery.deliver(post)
-        kept = made.get(id(b))
-        if kept is None or kept[0] is not b:
-            made.clear()  # corrections go out one story at a time: the previous one's are done
-            d = delivery
-            story = Delivery(d.store, b, d.clock, d.adapters, d.pacer, d.chats, d.owner, policy=d.policy,
-                             observers=d.observers)
-            kept = made[id(b)] = (b, story)
-        return await kept[1].deliver(post)
+    async def send(post: Post) -> str:
+        if not delivery.sending(post.chat.platform):
+            return "not_sender"
+        return await delivery.deliver(post)
 
     return send

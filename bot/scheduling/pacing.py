@@ -23,6 +23,7 @@ _SWEEP_EVERY = 1000  # reservations between sweeps of idle chats' windows
 class Limit:
     count: int
     period: float  # seconds
+    catch_up: float = 0.0  # seconds a post may be late and keep its slot, beyond a quarter of its spacing
 
     def __post_init__(self) -> None:
         if self.count < 1 or self.period <= 0:
@@ -44,10 +45,31 @@ class Rules:
         return self.per_chat.get(kind) or self.per_chat.get("*")
 
 
-TELEGRAM = Rules(Limit.spaced(30), {"private": Limit(1, 1.0), "group": Limit(20, 60.0),
+HEADROOM = 0.97  # of an allowed rate that is used: room for the jitter between a request leaving and arriving
+
+
+def overall(rate: float) -> Limit:
+    """`rate` messages a second allowed: evenly spaced at `HEADROOM` of it, so that no window of a
+    second the platform counts (whose clock sees requests a few ms apart from ours) holds more.
+
+    Spaced at HEADROOM, `rate` slots span 1/HEADROOM seconds: a post may be that much over a
+    second late and still no second holds more than `rate`. Half of it absorbs our own loop's
+    hiccups (a late post keeps its slot, the next follow sooner), half the network's jitter.
+    """
+    return Limit(1, 1.0 / (rate * HEADROOM), catch_up=(1 / HEADROOM - 1) / 2)
+
+
+TELEGRAM = Rules(overall(30), {"private": Limit(1, 1.0), "group": Limit(20, 60.0),
                                   "channel": Limit(20, 60.0)})
 SLACK = Rules(None, {"*": Limit(1, 1.0)})
 DEFAULT_RULES: Mapping[str, Rules] = {"telegram": TELEGRAM, "slack": SLACK}
+
+
+def rules(telegram_rate: int = 30, slack_rate: int | None = None) -> Mapping[str, Rules]:
+    """The platforms' rules with the overall rates a bot token is allowed (BRIEFING_TELEGRAM_RATE,
+    BRIEFING_SLACK_RATE, messages a second)."""
+    return {"telegram": Rules(overall(telegram_rate), TELEGRAM.per_chat),
+            "slack": Rules(overall(slack_rate) if slack_rate else None, SLACK.per_chat)}
 
 
 class Window:
@@ -86,7 +108,9 @@ class Gate:
         self.clock = clock
         self.times: deque[float] = deque(maxlen=limit.count)
         self.turn = asyncio.Lock()
-        self.slack = limit.period / limit.count / 4  # how late a post may be and keep its slot
+        # How late a post may be and keep its slot (the next ones then follow sooner until the
+        # schedule is met again): a quarter of the spacing, or the headroom the limit leaves.
+        self.slack = max(limit.period / limit.count / 4, limit.catch_up)
 
     def next_at(self) -> float:
         if len(self.times) < self.limit.count:

@@ -99,6 +99,7 @@ class Post:
     zone: ZoneInfo  # the chat's zone: its local times and dates
     reader: ZoneInfo | None  # the zone the text names dates in (None: each event's own)
     language: str = ENGLISH  # the language the text is worded in
+    deck: str = ""  # the deck it is about ("" in posts made before decks were named: the one served)
 
     def _spell(self, template: str) -> str:
         return template.format(subscription_id=self.subscription_id, event_id=self.event_id,
@@ -194,7 +195,7 @@ def reminders(b: Briefing, sub: Subscription, default: ZoneInfo | None) -> Itera
             if due >= until:  # a D-0 at a local time after the event's day ended (far-west chats)
                 continue
             yield Post(sub.id, sub.chat, REMINDER, event.id, occurrence(event), offset.label(event.precision),
-                       due, until, zone, reader, sub.language or ENGLISH)
+                       due, until, zone, reader, sub.language or ENGLISH, b.deck.id)
 
 
 def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start: dt.datetime,
@@ -208,7 +209,7 @@ def daily_posts(b: Briefing, sub: Subscription, default: ZoneInfo | None, start:
     while (due := _local(day, at, zone)) < min(end, over):
         next_day = _local(day + DAY, dt.time(0), zone)
         yield Post(sub.id, sub.chat, DAILY, b.deck.main.id, occurrence(b.deck.main), day.isoformat(), due,
-                   min(next_day, over), zone, reader, sub.language or ENGLISH)
+                   min(next_day, over), zone, reader, sub.language or ENGLISH, b.deck.id)
         day += DAY
 
 
@@ -258,7 +259,8 @@ def corrections(b: Briefing, events: Iterable[EventCard], subs: Iterable[Subscri
             continue
         zone, reader = zones(b, sub, default)
         found.extend(Post(sub.id, sub.chat, CORRECTION, e.id, occurrence(e), correction_label(e), now,
-                          now + CORRECTION_WITHIN, zone, reader, sub.language or ENGLISH) for e in events)
+                          now + CORRECTION_WITHIN, zone, reader, sub.language or ENGLISH, b.deck.id)
+                     for e in events)
     return found
 
 

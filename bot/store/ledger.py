@@ -5,6 +5,11 @@ UPDATE of a row handed back as pending; the database lets exactly one process wi
 process that dies between claiming and marking leaves a `claimed` row: `recover` hands those
 back (its own at once after a restart, another replica's after a lease), so the post is sent
 again: at most the posts that were in flight at the moment of the crash can arrive twice.
+
+A fan-out claims and marks in batches (`claim_many`, `mark_many`, `skip_many`): one transaction
+for a page of posts instead of two per post, with the same guarantees row by row. With one
+sender per platform (bot/store/leases.py), the replica that takes a lease over hands back every
+claim left on that platform at once (`recover_platform`), whoever made it.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy import CursorResult, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.engine import Writing
 from bot.store.models import DeliveryRow, SubscriptionRow
 from bot.store.records import Claim, Entry, Status
+
+PostRef = tuple[int, str, dt.datetime]  # (subscription id, post key, due): one post of a batch
+SentNote = tuple[Claim, str, Sequence[str], str | None]  # a claim, where it went, message ids, note
 
 _REASON_MAX = 1000
 
@@ -67,6 +75,93 @@ class Ledger:
                             attempts=DeliveryRow.attempts + 1, updated_at=now)
                     .returning(*won))).first()
             return None if row is None else Claim(row.id, subscription_id, post_key, token, row.attempts)
+
+    async def claim_many(self, posts: Sequence[PostRef], owner: str, now: dt.datetime) -> list[Claim]:
+        """Claim a batch of posts in one transaction; the claims won (the others are settled or held)."""
+        if not posts:
+            return []
+        token = str(uuid.uuid4())
+        won = (DeliveryRow.id, DeliveryRow.subscription_id, DeliveryRow.post_key, DeliveryRow.attempts)
+        rows = [{"subscription_id": s, "post_key": k, "due_at": d, "status": "claimed", "owner": owner,
+                 "claim_token": token, "claimed_at": now, "attempts": 1, "updated_at": now}
+                for s, k, d in posts]
+        async with self.writing.core() as conn:
+            taken = list((await conn.execute(self._insert_many(rows).returning(*won))).all())
+            fresh = {(r.subscription_id, r.post_key) for r in taken}
+            rest = [(s, k) for s, k, _d in posts if (s, k) not in fresh]
+            if rest:  # rows that exist: only posts handed back as pending can be taken again
+                taken += (await conn.execute(
+                    update(DeliveryRow)
+                    .where(tuple_(DeliveryRow.subscription_id, DeliveryRow.post_key).in_(rest),
+                           DeliveryRow.status == "pending")
+                    .values(status="claimed", owner=owner, claim_token=token, claimed_at=now,
+                            attempts=DeliveryRow.attempts + 1, updated_at=now)
+                    .returning(*won))).all()
+        return [Claim(r.id, r.subscription_id, r.post_key, token, r.attempts) for r in taken]
+
+    def _insert_many(self, rows: list[dict[str, Any]]) -> Any:
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        return insert(DeliveryRow).values(rows).on_conflict_do_nothing(
+            index_elements=["subscription_id", "post_key"])
+
+    async def mark_many(self, sent: Sequence[SentNote], now: dt.datetime) -> set[int]:
+        """Mark a batch of claimed posts sent, in one statement; the ids of the claims still held
+        (a claim taken back meanwhile is not marked: the caller logs it)."""
+        if not sent:
+            return set()
+        by_id = {c.id: (to, ids, note) for c, to, ids, note in sent}
+        where = tuple_(DeliveryRow.id, DeliveryRow.claim_token).in_([(c.id, c.token) for c, *_ in sent])
+        column = DeliveryRow.id
+        values = {
+            "sent_to": case({i: v[0][:140] for i, v in by_id.items()}, value=column),
+            "message_ids": case({i: ",".join(v[1])[:200] for i, v in by_id.items()}, value=column),
+            "reason": case({i: v[2] for i, v in by_id.items() if v[2] is not None}, value=column, else_=None)
+            if any(v[2] is not None for v in by_id.values()) else None,
+        }
+        async with self.writing.core() as conn:
+            done = await conn.execute(
+                update(DeliveryRow).where(where, DeliveryRow.status == "claimed")
+                .values(status="sent", sent_at=now, updated_at=now, claim_token=None, **values)
+                .returning(DeliveryRow.id))
+            return {int(i) for i in done.scalars()}
+
+    async def release_many(self, claims: Sequence[Claim], reason: str, now: dt.datetime) -> int:
+        """Hand a batch of claims back as pending (a shutdown before their turn came)."""
+        if not claims:
+            return 0
+        async with self.writing.core() as conn:
+            return _changed(await conn.execute(
+                update(DeliveryRow)
+                .where(tuple_(DeliveryRow.id, DeliveryRow.claim_token).in_([(c.id, c.token) for c in claims]),
+                       DeliveryRow.status == "claimed")
+                .values(status="pending", reason=reason[:_REASON_MAX], owner=None, claim_token=None,
+                        claimed_at=None, updated_at=now)))
+
+    async def skip_many(self, posts: Sequence[PostRef], reason: str, now: dt.datetime) -> int:
+        """Record a batch of posts as not to be sent (too late, superseded); how many were recorded."""
+        if not posts:
+            return 0
+        rows = [{"subscription_id": s, "post_key": k, "due_at": d, "status": "skipped", "attempts": 0,
+                 "reason": reason[:_REASON_MAX], "updated_at": now} for s, k, d in posts]
+        async with self.writing.core() as conn:
+            new = len((await conn.execute(self._insert_many(rows).returning(DeliveryRow.id))).all())
+            return new + _changed(await conn.execute(
+                update(DeliveryRow)
+                .where(tuple_(DeliveryRow.subscription_id, DeliveryRow.post_key).in_(
+                    [(s, k) for s, k, _d in posts]), DeliveryRow.status == "pending")
+                .values(status="skipped", reason=reason[:_REASON_MAX], updated_at=now)))
+
+    async def recover_platform(self, platform: str, now: dt.datetime, *, keep: str | None = None) -> int:
+        """Hand back every claim on `platform`'s chats (but `keep`'s): the sender that made them is gone."""
+        ours = select(SubscriptionRow.id).where(SubscriptionRow.platform == platform).scalar_subquery()
+        where = [DeliveryRow.status == "claimed", DeliveryRow.subscription_id.in_(ours)]
+        if keep is not None:
+            where.append(DeliveryRow.owner != keep)
+        async with self.writing.core() as conn:
+            return _changed(await conn.execute(
+                update(DeliveryRow).where(*where)
+                .values(status="pending", reason="claim recovered from a sender that stopped", owner=None,
+                        claim_token=None, claimed_at=None, updated_at=now)))
 
     async def _settle(self, claim: Claim, now: dt.datetime, **values: Any) -> bool:
         """Change a row this claim still holds; False when the claim was taken back meanwhile."""

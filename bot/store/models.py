@@ -72,7 +72,8 @@ class ChatSettingsRow(Base):
     language: Mapped[str | None] = mapped_column(String(8))  # chosen with /language; NULL: each reader's
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_chat_settings_chat"),)
+    __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_chat_settings_chat"),
+                      Index("ix_chat_settings_updated_at", "updated_at"))
 
 
 class SubscriptionRow(Base):
@@ -100,6 +101,7 @@ class SubscriptionRow(Base):
     __table_args__ = (
         UniqueConstraint("platform", "chat_id", "thread_id", "deck", name="uq_subscriptions_chat_deck"),
         Index("ix_subscriptions_active", "active"),
+        Index("ix_subscriptions_updated_at", "updated_at"),  # replicas look for each other's changes
     )
 
 
@@ -208,3 +210,19 @@ class WriteProbeRow(Base):
 
     replica: Mapped[str] = mapped_column(String(120), primary_key=True)
     written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SenderLeaseRow(Base):
+    """Which replica sends a platform's scheduled posts, until when: one row per platform.
+
+    The holder renews `expires_at` every few seconds; when it stops (dead, cut off), another
+    replica takes the row over once it has expired. The limits of a bot token are the platform's,
+    not a process's: one sender keeps a fan-out inside them.
+    """
+
+    __tablename__ = "sender_leases"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -11,9 +11,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.store.audience import Audience
 from bot.store.engine import Writing, create_engine, migrate
 from bot.store.follows import Follows, forget_chat, move_follows
 from bot.store.inbound import InboundLog
+from bot.store.leases import Leases
 from bot.store.ledger import Ledger
 from bot.store.models import ChatSettingsRow, SubscriptionRow, WriteProbeRow
 from bot.store.questions import Questions
@@ -30,7 +32,7 @@ def _chat(row: SubscriptionRow) -> ChatRef:
     return ChatRef(row.platform, row.chat_id, row.thread_id or None, kind)
 
 
-def _record(row: SubscriptionRow, settings: ChatChoices) -> Subscription:
+def record_of(row: SubscriptionRow, settings: ChatChoices) -> Subscription:
     offsets = tuple(row.offsets.split(",")) if row.offsets else None
     wanted = Preferences(row.reminders, offsets, parse_hhmm(row.remind_at),
                          parse_hhmm(row.daily_at) if row.daily_at else None)
@@ -66,6 +68,8 @@ class Store:
         self.reloads = Reloads(self.sessions, self.writing)
         self.inbound = InboundLog(engine.dialect.name, self.writing)
         self.follows = Follows(self.sessions, engine.dialect.name, self.writing)
+        self.audience = Audience(self.sessions, record_of)
+        self.leases = Leases(self.sessions, engine.dialect.name, self.writing)
 
     @property
     def dialect(self) -> str:
@@ -177,7 +181,7 @@ class Store:
             if reschedule:
                 await Ledger.forget_from(session, row.id, now)
             settings = await self._settings_row(session, chat.platform, chat.chat_id)
-            return _record(row, _choices(settings))
+            return record_of(row, _choices(settings))
 
     async def active_subscriptions(self, ids: Sequence[int] | None = None) -> list[Subscription]:
         where = [SubscriptionRow.active.is_(True)]
@@ -251,7 +255,7 @@ class Store:
                  .where(*where).order_by(SubscriptionRow.id))
         async with self.sessions() as session:
             found = (await session.execute(query)).all()
-            return [_record(row, _choices(settings)) for row, settings in found]
+            return [record_of(row, _choices(settings)) for row, settings in found]
 
 
 async def open_store(url: str, *, pool_size: int | None = None) -> Store:

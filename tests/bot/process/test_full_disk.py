@@ -13,8 +13,6 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from bot.store import Store, default_url, open_store
 from handlers.context import ChatRef, Preferences
 from tests.bot.process.conftest import D_MINUS_1, MARGIN
@@ -115,8 +113,6 @@ async def test_a_full_disk_turns_readyz_503_and_nothing_is_sent_that_cannot_be_r
     assert await bot.wait(within=20) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="needs the prompt retry of posts deferred on database errors "
-                                       "(issue 14 item 1, built on another branch)")
 async def test_posts_due_while_the_disk_was_full_go_out_once_space_returns(
         tmp_path: Path, telegram: FakeTelegram, processes: list[BotProcess]) -> None:
     data, disk = tmp_path / "data", Disk(tmp_path)
@@ -132,8 +128,6 @@ async def test_posts_due_while_the_disk_was_full_go_out_once_space_returns(
     assert await ledger(data) == {"sent": len(READERS)}
 
 
-@pytest.mark.xfail(strict=True, reason="needs the memory of posts sent but not yet marked, marked when the "
-                                       "database is back (issue 14 item 1, built on another branch)")
 async def test_posts_sent_as_the_disk_filled_up_are_not_sent_again_after_a_restart(
         tmp_path: Path, telegram: FakeTelegram, processes: list[BotProcess]) -> None:
     data, disk = tmp_path / "data", Disk(tmp_path)

@@ -33,7 +33,7 @@ async def main(url: str, base_url: str, now: str) -> None:
                            signing_secret=SIGNING_SECRET, base_url=base_url, events=chats)
     await adapter.start()
     scheduler = Scheduler(store, briefing, clock, {"slack": adapter}, chats=chats, owner=OWNER,
-                          policy=Policy(concurrency=8))
+                          policy=Policy(concurrency=8, batch=16))
     async with scheduling(scheduler):
         print("started", flush=True)
         await scheduler.idle()

@@ -160,3 +160,11 @@ async def test_drain_hands_unfinished_sends_back_as_pending(setup: Setup) -> Non
     assert all(isinstance(o, asyncio.CancelledError) for o in outcomes)
     assert [s for s, _ in await setup.statuses()] == ["pending"] * 4  # the 2 waiting never claimed
     assert setup.recorder.sent == []
+
+
+async def test_a_post_whose_sender_lease_moved_meanwhile_is_handed_back_unsent(setup: Setup) -> None:
+    post = await setup.post(ChatRef("telegram", "1"))
+    setup.scheduler.delivery.sending = lambda platform: False  # another replica took the lease over
+    assert await setup.scheduler.delivery.deliver(post) == "deferred"
+    assert setup.recorder.sent == []
+    assert await setup.statuses() == [("pending", "the sender lease moved to another replica")]

@@ -102,7 +102,8 @@ def a_bot(served: Newsroom, store: Store, clock: FixedClock, owner: str) -> Desk
 def corrections(bot: Desk, clock: FixedClock, adapters: Mapping[str, Adapter]) -> Corrections:
     posting = bot.library.stories.get(ISTANBUL)
     assert posting is not None
-    delivery = Delivery(bot.store, posting, clock, adapters, Pacer(), bot.chats, bot.owner)
+    delivery = Delivery(bot.store, posting, clock, adapters, Pacer(), bot.chats, bot.owner,
+                        decks=lambda deck: bot.library.stories.get(deck) or posting)
     return Corrections(bot.store, bot.chats, clock, sender(delivery))
 
 

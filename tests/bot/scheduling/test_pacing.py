@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scheduling.pacing import DEFAULT_RULES, Limit, Pacer, Rules, Window
+from bot.scheduling.pacing import DEFAULT_RULES, HEADROOM, Limit, Pacer, Rules, Window, overall
 from handlers.context import ChatRef
 
 
@@ -24,6 +24,9 @@ def pacer(rules: dict[str, Rules] | None = None) -> tuple[Pacer, FakeTime]:
     return Pacer(rules if rules is not None else DEFAULT_RULES, clock=t.clock, sleep=t.sleep), t
 
 
+SPACING = 1 / (30 * HEADROOM)  # Telegram's 30 a second, 3% under
+
+
 def chat(i: int, kind: str = "private", platform: str = "telegram") -> ChatRef:
     return ChatRef(platform, str(i), kind=kind)  # type: ignore[arg-type]
 
@@ -36,10 +39,10 @@ async def times_of(p: Pacer, t: FakeTime, chats: list[ChatRef]) -> list[float]:
     return found
 
 
-async def test_telegram_overall_30_per_second_evenly_spaced() -> None:
+async def test_telegram_overall_30_per_second_evenly_spaced_with_headroom() -> None:
     p, t = pacer()
     times = await times_of(p, t, [chat(i) for i in range(61)])
-    assert times == [round(i / 30, 6) for i in range(61)]
+    assert times == [round(i * SPACING, 6) for i in range(61)]
     assert all(sum(1 for x in times if a <= x < a + 1.0 - 1e-6) <= 30 for a in times)
 
 
@@ -54,7 +57,7 @@ async def test_telegram_private_chat_once_a_second_and_group_20_a_minute() -> No
     assert await times_of(p, t, [chat(1)] * 3) == [0.0, 1.0, 2.0]
     p, t = pacer()
     group = await times_of(p, t, [chat(-5, "group")] * 21)
-    assert group[:20] == [round(i / 30, 6) for i in range(20)] and group[20] == 60.0
+    assert group[:20] == [round(i * SPACING, 6) for i in range(20)] and group[20] == 60.0
 
 
 async def test_slack_once_a_second_per_channel_only() -> None:
@@ -67,8 +70,8 @@ async def test_slack_once_a_second_per_channel_only() -> None:
 async def test_a_429_pauses_the_whole_platform() -> None:
     p, t = pacer()
     p.pause("telegram", 5)
-    assert await times_of(p, t, [chat(1), chat(2)]) == [5.0, 5.033333]
-    assert await times_of(p, t, [chat(1, platform="console")]) == [5.033333]  # no wait elsewhere
+    assert await times_of(p, t, [chat(1), chat(2)]) == [5.0, round(5 + SPACING, 6)]
+    assert await times_of(p, t, [chat(1, platform="console")]) == [round(5 + SPACING, 6)]  # no wait elsewhere
 
 
 def test_reservations_keep_every_window_within_the_limit() -> None:
@@ -111,3 +114,18 @@ async def test_a_little_lateness_keeps_the_rate_a_stall_is_not_made_up() -> None
     after = await times_of(p, t, [chat(i, platform="x") for i in range(3)])
     assert after[0] == pytest.approx(stalled, abs=1e-6)
     assert after[1] - after[0] >= 0.01 - 1e-9 and after[2] - after[1] >= 0.01 - 1e-9
+
+
+async def test_the_headroom_lets_a_late_post_keep_its_slot_and_no_second_holds_more_than_allowed() -> None:
+    """At 100 a second (spaced 3% under), wake-ups up to 15 ms late keep their slots: the rate holds,
+    and no window of a second sees more than 100."""
+    t = FakeTime()
+    lateness = iter([0.012, 0.0, 0.0, 0.015, 0.0] * 100)
+
+    async def late_sleep(seconds: float) -> None:
+        t.now += seconds + next(lateness)
+
+    p = Pacer({"x": Rules(overall(100))}, clock=t.clock, sleep=late_sleep)
+    times = await times_of(p, t, [chat(i, platform="x") for i in range(300)])
+    assert times[-1] < 299 / 97 + 0.016  # the schedule of 97 a second, met
+    assert all(sum(1 for x in times if a <= x < a + 1.0 - 1e-9) <= 100 for a in times)

@@ -93,3 +93,72 @@ async def test_entries_are_read_for_active_subscriptions(store: Store) -> None:
     assert set(await store.ledger.entries()) == {(sub, KEY)}
     assert set(await store.ledger.entries([gone])) == {(gone, KEY)}
     assert await store.ledger.entries(due_from=NOW + dt.timedelta(seconds=1)) == {}
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+async def _subs(store: Store, n: int, platform: str = "telegram") -> list[int]:
+    return [(await store.put_subscription(ChatRef(platform, str(i)), "deck", Preferences(reminders=True), NOW,
+                                          reschedule=True)).id for i in range(n)]
+
+
+async def test_a_batch_claim_takes_new_and_handed_back_posts_and_nothing_held(store: Store) -> None:
+    subs = await _subs(store, 4)
+    held = await store.ledger.claim(subs[0], KEY, NOW, "other", NOW)
+    back = await store.ledger.claim(subs[1], KEY, NOW, "other", NOW)
+    assert held is not None and back is not None
+    assert await store.ledger.release(back, "shut down", NOW)
+    claims = await store.ledger.claim_many([(s, KEY, NOW) for s in subs], "me", NOW)
+    assert sorted(c.subscription_id for c in claims) == subs[1:]
+    assert {c.subscription_id: c.attempts for c in claims} == {subs[1]: 2, subs[2]: 1, subs[3]: 1}
+
+
+async def test_two_batch_claimants_split_the_posts_between_them(store_url: str) -> None:
+    one, two = await open_store(store_url), await open_store(store_url)
+    try:
+        subs = await _subs(one, 30)
+        posts = [(s, KEY, NOW) for s in subs]
+        a, b = await asyncio.gather(one.ledger.claim_many(posts, "a", NOW), two.ledger.claim_many(posts, "b", NOW))
+        assert sorted(c.subscription_id for c in [*a, *b]) == subs  # each post claimed exactly once
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_marks_in_one_statement_only_for_claims_still_held(store: Store) -> None:
+    subs = await _subs(store, 3)
+    claims = await store.ledger.claim_many([(s, KEY, NOW) for s in subs], "me", NOW)
+    taken_back = claims[2]
+    assert await store.ledger.recover_platform("telegram", NOW) == 3  # the lease moved meanwhile
+    again = await store.ledger.claim_many([(subs[0], KEY, NOW), (subs[1], KEY, NOW)], "me", NOW)
+    notes = [(c, f"telegram:{i}", [str(10 + i)], "late by 0:01:00" if i else None) for i, c in enumerate(again)]
+    marked = await store.ledger.mark_many([*notes, (taken_back, "telegram:2", ["12"], None)], NOW)
+    assert marked == {c.id for c in again}
+    rows = {e.subscription_id: e for e in await store.ledger.history()}
+    assert [rows[s].status for s in subs] == ["sent", "sent", "pending"]
+    assert rows[subs[1]].reason == "late by 0:01:00" and rows[subs[0]].reason is None
+
+
+async def test_a_batch_skip_records_new_and_pending_posts_but_never_a_sent_one(store: Store) -> None:
+    subs = await _subs(store, 3)
+    [sent] = await store.ledger.claim_many([(subs[0], KEY, NOW)], "me", NOW)
+    await store.ledger.mark_many([(sent, "telegram:0", ["1"], None)], NOW)
+    [back] = await store.ledger.claim_many([(subs[1], KEY, NOW)], "me", NOW)
+    assert await store.ledger.release_many([back], "shut down", NOW) == 1
+    assert await store.ledger.skip_many([(s, KEY, NOW) for s in subs], "too late: the event has begun", NOW) == 2
+    assert [e.status for e in sorted(await store.ledger.history(), key=lambda e: e.subscription_id)] == [
+        "sent", "skipped", "skipped"]
+
+
+async def test_recovering_a_platform_hands_back_its_claims_only(store: Store) -> None:
+    tg = await _subs(store, 2)
+    slack = await _subs(store, 1, platform="slack")
+    await store.ledger.claim_many([(s, KEY, NOW) for s in tg], "dead", NOW)
+    await store.ledger.claim_many([(s, KEY, NOW) for s in slack], "alive", NOW)
+    mine = await store.ledger.claim(tg[0], "other-post", NOW, "me", NOW)
+    assert mine is not None
+    assert await store.ledger.recover_platform("telegram", NOW, keep="me") == 2
+    statuses = {(e.subscription_id, e.post_key): e.status for e in await store.ledger.history()}
+    assert statuses == {(tg[0], KEY): "pending", (tg[1], KEY): "pending", (slack[0], KEY): "claimed",
+                        (tg[0], "other-post"): "claimed"}

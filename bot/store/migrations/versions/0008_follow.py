@@ -1,7 +1,7 @@
 """Subscriptions per story: the chats that follow every story, also those added later.
 
 Revision ID: 0008_follow
-Revises: 0006_language
+Revises: 0007_sending
 Create Date: 2025-06-05
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from bot.store.models import UTCDateTime
 
 revision = "0008_follow"
-down_revision = "0006_language"
+down_revision = "0007_sending"
 branch_labels = None
 depends_on = None
 
