@@ -46,7 +46,6 @@ from content.library import DIGEST_SHOWN, Library, Reloaded, library_of
 from content.loader import Briefing
 from handlers.clock import SystemClock
 from handlers.i18n import LANGUAGES, catalogue
-from handlers.stories import default_story
 
 log = logging.getLogger("briefing.runtime")
 
@@ -239,8 +238,7 @@ class Runtime:
         log.info("starting platforms=%s console=%s", ",".join(self.platforms) or "-", self.console)
         compile_catalogues()
         store = self.store = await self._open_store()
-        posting = self.posting()
-        chats = StoreChats(store, self.library, self.clock, s.zone, default=posting.deck.id)
+        chats = StoreChats(store, self.library, self.clock, s.zone, default=s.deck)
         service = self.service = BriefingService(
             self.library, self.clock, zone=s.zone, chats=chats, default=s.deck,
             observers=(self.metrics.observe_command,), question_observers=(self.metrics.observe_question,),
@@ -269,14 +267,6 @@ class Runtime:
         self.ready = True
         log.info("ready seconds=%.2f port=%s", time.perf_counter() - started,
                  self.http.port if self.http else "-")
-
-    def posting(self) -> Briefing:
-        """The story reminders and daily posts come from: BRIEFING_DECK, else the default at start-up.
-
-        Until subscriptions name their story, the scheduler serves this one version of it.
-        """
-        stories = self.library.stories
-        return stories.get(self.settings.deck) or default_story(stories, self.clock.now())
 
     async def _watch_decks(self, store: Store) -> None:
         reloader = self.reloader = Reloader(self.library, store.reloads, poll=self.settings.reload_poll,
