@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, case, delete, func, or_, select, tuple_, update
+from sqlalchemy import CursorResult, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,6 +29,14 @@ from bot.store.records import Claim, Entry, Status
 
 PostRef = tuple[int, str, dt.datetime]  # (subscription id, post key, due): one post of a batch
 SentNote = tuple[Claim, str, Sequence[str], str | None]  # a claim, where it went, message ids, note
+
+_MARK_SENT = (
+    update(DeliveryRow)
+    .where(DeliveryRow.id == bindparam("mark_id"), DeliveryRow.claim_token == bindparam("mark_token"),
+           DeliveryRow.status == "claimed")
+    .values(status="sent", sent_at=bindparam("mark_now"), updated_at=bindparam("mark_now"), claim_token=None,
+            sent_to=bindparam("mark_to"), message_ids=bindparam("mark_ids"), reason=bindparam("mark_reason"))
+)
 
 _REASON_MAX = 1000
 
@@ -105,25 +113,24 @@ class Ledger:
             index_elements=["subscription_id", "post_key"])
 
     async def mark_many(self, sent: Sequence[SentNote], now: dt.datetime) -> set[int]:
-        """Mark a batch of claimed posts sent, in one statement; the ids of the claims still held
-        (a claim taken back meanwhile is not marked: the caller logs it)."""
+        """Mark a batch of claimed posts sent, in one transaction; the ids of the claims still held
+        (a claim taken back meanwhile is not marked: the caller logs it).
+
+        One statement of a fixed shape, run once per post: compiled once for the whole process
+        (a single UPDATE whose CASE grows with the batch would be compiled anew every time, and
+        compiling costs more than the write).
+        """
         if not sent:
             return set()
-        by_id = {c.id: (to, ids, note) for c, to, ids, note in sent}
-        where = tuple_(DeliveryRow.id, DeliveryRow.claim_token).in_([(c.id, c.token) for c, *_ in sent])
-        column = DeliveryRow.id
-        values = {
-            "sent_to": case({i: v[0][:140] for i, v in by_id.items()}, value=column),
-            "message_ids": case({i: ",".join(v[1])[:200] for i, v in by_id.items()}, value=column),
-            "reason": case({i: v[2] for i, v in by_id.items() if v[2] is not None}, value=column, else_=None)
-            if any(v[2] is not None for v in by_id.values()) else None,
-        }
+        held: set[int] = set()
         async with self.writing.core() as conn:
-            done = await conn.execute(
-                update(DeliveryRow).where(where, DeliveryRow.status == "claimed")
-                .values(status="sent", sent_at=now, updated_at=now, claim_token=None, **values)
-                .returning(DeliveryRow.id))
-            return {int(i) for i in done.scalars()}
+            for claim, to, ids, note in sent:
+                done = await conn.execute(_MARK_SENT, {
+                    "mark_id": claim.id, "mark_token": claim.token, "mark_to": to[:140],
+                    "mark_ids": ",".join(ids)[:200], "mark_reason": note, "mark_now": now})
+                if _changed(done) == 1:
+                    held.add(claim.id)
+        return held
 
     async def release_many(self, claims: Sequence[Claim], reason: str, now: dt.datetime) -> int:
         """Hand a batch of claims back as pending (a shutdown before their turn came)."""
