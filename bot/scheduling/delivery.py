@@ -38,8 +38,9 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -225,18 +226,21 @@ class Delivery:
 
     async def deliver(self, post: Post, *, moot: bool = False) -> str:
         """Send `post` unless it is settled, too late or held elsewhere; returns the outcome."""
+        return await self._observed(post, self._deliver(post, moot))
+
+    async def _observed(self, post: Post, work: Coroutine[Any, Any, str]) -> str:
+        """Run one post's delivery as a task the drain knows of; report its outcome to the observers."""
         started = time.perf_counter()
         task = asyncio.current_task()
         if task is not None:
-            self._tasks[task] = "waiting"
+            self._tasks.setdefault(task, "waiting")
         try:
-            outcome = await self._deliver(post, moot)
+            outcome = await work
         finally:
             if task is not None:
                 self._tasks.pop(task, None)
-        elapsed = time.perf_counter() - started
         for observe in self.observers:
-            observe(post.chat, outcome, elapsed)
+            observe(post.chat, outcome, time.perf_counter() - started)
         return outcome
 
     async def _deliver(self, post: Post, moot: bool) -> str:
@@ -485,21 +489,14 @@ class Delivery:
         return outcomes + ["skipped"] * len(late)
 
     async def _one_claimed(self, post: Post, claim: Claim) -> str:
-        started = time.perf_counter()
-        task = asyncio.current_task()
-        try:
-            async with self._slots:
-                if self.closing:
-                    return "interrupted"  # the drain hands its claim back
-                self._held.pop(claim.id, None)  # from here on, its own sender settles it
-                outcome = await self._claimed(post, claim, self.adapters[post.chat.platform])
-        finally:
-            if task is not None:
-                self._tasks.pop(task, None)
-        elapsed = time.perf_counter() - started
-        for observe in self.observers:
-            observe(post.chat, outcome, elapsed)
-        return outcome
+        return await self._observed(post, self._in_slot(post, claim))
+
+    async def _in_slot(self, post: Post, claim: Claim) -> str:
+        async with self._slots:
+            if self.closing:
+                return "interrupted"  # the drain hands its claim back
+            self._held.pop(claim.id, None)  # from here on, its own sender settles it
+            return await self._claimed(post, claim, self.adapters[post.chat.platform])
 
     def _observe_all(self, posts: list[Post], outcome: str) -> None:
         for post in posts:
