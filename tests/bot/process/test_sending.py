@@ -12,7 +12,6 @@ import asyncio
 import datetime as dt
 import signal
 import socket
-import subprocess
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -25,7 +24,7 @@ from bot.store import open_store
 from bot.store.models import SubscriptionRow
 from tests.bot.process.conftest import D_MINUS_1
 from tests.bot.process.process import BotProcess, bot_env, launch
-from tests.bot.store.postgres import Server, bindir
+from tests.bot.store.postgres import Server, running_server
 from tests.fakes.kit import RateLimit
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -178,17 +177,7 @@ def _pg(server: Server, action: str) -> None:
 @pytest.fixture
 def own_pg() -> Iterator[Server]:
     """A server of this test's own, which it stops and starts again."""
-    found = bindir()
-    if found is None:
-        pytest.skip("no PostgreSQL binaries")
-    server = Server(found)
-    try:
-        server.start()
-    except subprocess.CalledProcessError as exc:
-        server.stop()
-        pytest.fail(f"PostgreSQL did not start: {exc.stderr!r}")
-    yield server
-    server.stop()
+    yield from running_server()
 
 
 async def test_a_database_outage_across_the_reminder_delays_it_and_loses_nothing(

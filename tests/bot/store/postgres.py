@@ -81,8 +81,8 @@ class Server:
         return self.url(name)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[Server]:
+def running_server() -> Iterator[Server]:
+    """A throwaway server, started, then stopped when the caller is done (a fixture's body)."""
     found = bindir()
     if found is None:
         pytest.skip("no PostgreSQL binaries (pg_config --bindir); CI installs Debian's postgresql package")
@@ -94,3 +94,8 @@ def pg_server() -> Iterator[Server]:
         pytest.fail(f"PostgreSQL did not start: {exc.stderr!r}")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    yield from running_server()
