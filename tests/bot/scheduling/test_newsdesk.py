@@ -19,14 +19,13 @@ from bot.scheduling.chats import StoreChats
 from bot.scheduling.corrections import Corrections, sender
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.pacing import Pacer
-from bot.store import Store, default_url, open_store
+from bot.store import Store, open_store
 from content.library import Library
 from handlers.clock import FixedClock
 from handlers.context import ChatRef
 from tests.bot.platforms.slack.conftest import make_adapter as slack_adapter
 from tests.bot.platforms.slack.conftest import serve_http
 from tests.bot.platforms.telegram.conftest import make_adapter as telegram_adapter
-from tests.bot.store.postgres import Server
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram, User
 from tests.newsroom import (
@@ -42,14 +41,6 @@ from tests.newsroom import (
 
 NOW = dt.datetime(2026, 11, 14, 12, 0, tzinfo=dt.UTC)  # the day after the summit was announced
 CHANNEL = "C0GENERAL"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return default_url(tmp_path)
-    server: Server = request.getfixturevalue("pg_server")
-    return await server.create_database()
 
 
 @dataclass

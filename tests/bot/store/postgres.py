@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.store import default_url
 from tests.fakes.kit import free_port
 
 PG_USER = "postgres"
@@ -99,3 +100,12 @@ def running_server() -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Server]:
     yield from running_server()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL: SQLite, and a fresh database on the throwaway PostgreSQL when it exists."""
+    if request.param == "sqlite":
+        return default_url(tmp_path)
+    server: Server = request.getfixturevalue("pg_server")
+    return await server.create_database()
