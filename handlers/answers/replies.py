@@ -145,6 +145,9 @@ def _another(q: Question) -> bool:
     return any(w.lower() in ORDINALS for w in q.unknown)
 
 
+_NAMED_TIME = frozenset({"date", "day", "time"})  # a question's words for a moment it names
+
+
 def _bare(b: Briefing, q: Question, ctx: Context) -> Reply:
     """A question word and nothing the article could be searched for: "who?", "when?"."""
     if q.kind == "who":
@@ -154,7 +157,9 @@ def _bare(b: Briefing, q: Question, ctx: Context) -> Reply:
     place = b.deck.place(b.deck.main.place)
     if q.kind == "where" and place is not None:
         return cards.place_reply(b, place, ctx)
-    if q.kind == "what" and q.asked and q.rest:  # "what's the latest?", "what is going on?": the story
+    # "what's the latest?", "what is going on?": the story. Not "what happened in 2022?", which
+    # names a time the article may not cover.
+    if q.kind == "what" and q.asked and q.rest and not _NAMED_TIME & set(q.weak):
         return cards.summary_reply(b, ctx)
     return doesnt_say(b, q) if q.asked and q.rest else not_understood(b)
 

@@ -251,6 +251,10 @@ async def test_what_are_the_risks_is_whats_at_stake(ask: Ask) -> None:
     assert (await ask("what are the risks?")).title == "What's at stake"
 
 
+async def test_a_what_about_a_year_the_article_never_names_is_not_the_story(ask: Ask) -> None:
+    assert (await ask("what happened in 2022?")).title == DOESNT_SAY
+
+
 async def test_a_what_with_no_words_of_its_own_is_the_story(ask: Ask) -> None:
     reply = await ask("what is the latest news?")
     assert reply.title == "Russia proposes a second round of negotiations with Ukraine, in Istanbul on 2 June"
